@@ -1,0 +1,74 @@
+"""gunicorn settings for PTCC: ``gunicorn -c config/gunicorn.conf.py wsgi:app``.
+
+Every value can be changed from the environment, so one file serves every host:
+
+==================  =====================  ==============================================
+variable            default                meaning
+==================  =====================  ==============================================
+PTCC_BIND           127.0.0.1:8000         address to listen on (behind a reverse proxy)
+WEB_CONCURRENCY     2 × cores + 1, max 8   worker processes
+PTCC_THREADS        1                      threads per worker (>1 uses gthread workers)
+PTCC_TIMEOUT        30                     seconds before a silent worker is restarted
+PTCC_ACCESS_LOG     - (stdout)             access log file, empty to turn it off
+PTCC_ERROR_LOG      - (stderr)             error log file
+PTCC_LOG_LEVEL      info                   gunicorn's log level
+FORWARDED_ALLOW_IPS 127.0.0.1              proxies trusted for X-Forwarded-Proto (read by
+                                           gunicorn itself)
+==================  =====================  ==============================================
+
+The application is loaded once in the master (``preload_app``) so that workers share
+its memory and a broken configuration fails at start-up rather than in every worker.
+Database engines must never be shared across ``fork()``: ``post_fork`` drops every
+territory engine the master may have opened; each worker opens its own on first use.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("PTCC_BIND", "127.0.0.1:8000")
+workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
+threads = _int("PTCC_THREADS", 1)
+preload_app = True
+
+# A worker silent for this long is killed and replaced; a graceful restart waits as long.
+timeout = _int("PTCC_TIMEOUT", 30)
+graceful_timeout = _int("PTCC_GRACEFUL_TIMEOUT", 30)
+keepalive = 5
+# Recycle workers now and then, so that a slow leak never grows unbounded.
+max_requests = _int("PTCC_MAX_REQUESTS", 2000)
+max_requests_jitter = max(1, max_requests // 10)
+# Refuse absurd request lines and headers before they reach Flask.
+limit_request_line = 8190
+limit_request_fields = 100
+
+accesslog = os.environ.get("PTCC_ACCESS_LOG", "-") or None
+errorlog = os.environ.get("PTCC_ERROR_LOG", "-")
+loglevel = os.environ.get("PTCC_LOG_LEVEL", "info")
+# Remote address, Host (which territory), request line, status, size, duration in seconds,
+# referrer, user agent.
+access_log_format = '%(h)s %({host}i)s "%(r)s" %(s)s %(b)s %(L)ss "%(f)s" "%(a)s"'
+proc_name = "ptcc"
+
+
+def _dispose_engines(server) -> None:
+    app = server.app.wsgi()  # with preload_app: the application object loaded in the master
+    state = getattr(app, "extensions", {}).get("ptcc")
+    if state is not None:
+        state.engines.dispose_all()
+
+
+def pre_fork(server, worker):
+    """In the master: close any connection the preloaded application opened."""
+    _dispose_engines(server)
+
+
+def post_fork(server, worker):
+    """In each new worker: start without engines; the master's must not be shared."""
+    _dispose_engines(server)
+    server.log.info("worker %s: territory engines reset", worker.pid)

@@ -1,0 +1,36 @@
+"""Alembic environment: always run by PTCC on one territory's connection.
+
+``ptcc db upgrade`` (ptcc.migrate) opens the connection and passes it in
+``config.attributes["connection"]``; running the ``alembic`` command directly is
+not supported because it would not know which territory to migrate.
+"""
+
+from alembic import context
+
+from ptcc.extensions import db
+from ptcc.migrate import import_all_models, table_owner
+
+import_all_models()
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise SystemExit("Run migrations with `ptcc db upgrade`, which selects each territory's database.")
+
+#: During `ptcc db revision`, only the tables of this owner ("core" or a plugin name).
+owner = context.config.attributes.get("autogenerate_owner")
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    if owner is None or type_ != "table":
+        return True
+    return table_owner(name) == owner
+
+
+context.configure(
+    connection=connection,
+    target_metadata=db.metadata,
+    include_object=include_object,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

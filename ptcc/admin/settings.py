@@ -1,0 +1,69 @@
+"""The territory's effective settings: its database row over its tenant.toml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from ptcc.admin.models import TerritorySettings
+from ptcc.extensions import db
+from ptcc.tenancy import current_tenant
+
+DEFAULT_PRIMARY = "#1f4e8c"
+DEFAULT_ACCENT = "#8a3b12"
+
+
+@dataclass(frozen=True)
+class EffectiveSettings:
+    name: str
+    presentation: str
+    locales: tuple[str, ...]
+    default_locale: str
+    timezone: str
+    primary_color: str
+    accent_color: str
+    logo_filename: str
+    plugins: tuple[str, ...]
+
+
+def load_settings_row() -> TerritorySettings | None:
+    """The stored row; None when absent or when the database is not migrated yet
+    (so that the "run ptcc db upgrade" page can still be drawn)."""
+    try:
+        return db.session.get(TerritorySettings, 1)
+    except (OperationalError, ProgrammingError):
+        db.session.rollback()
+        return None
+
+
+def territory_settings() -> EffectiveSettings:
+    """Computed once per request (or tenant_context) and kept in ``g``."""
+    cached = g.get("ptcc_settings")
+    if cached is not None:
+        return cached
+    tenant = current_tenant._get_current_object()
+    row = load_settings_row()
+    theme = tenant.theme or {}
+    locales = tuple(row.locales) if row and row.locales else tenant.locales
+    default_locale = (row.default_locale if row and row.default_locale else tenant.default_locale)
+    if default_locale not in locales:
+        default_locale = locales[0]
+    settings = EffectiveSettings(
+        name=(row.name if row and row.name else tenant.name),
+        presentation=row.presentation if row else "",
+        locales=locales,
+        default_locale=default_locale,
+        timezone=(row.timezone if row and row.timezone else tenant.timezone),
+        primary_color=(row.primary_color if row and row.primary_color else theme.get("primary", DEFAULT_PRIMARY)),
+        accent_color=(row.accent_color if row and row.accent_color else theme.get("accent", DEFAULT_ACCENT)),
+        logo_filename=row.logo_filename if row else "",
+        plugins=tuple(row.plugins) if row and row.plugins is not None else tenant.plugins,
+    )
+    g.ptcc_settings = settings
+    return settings
+
+
+def forget_cached_settings() -> None:
+    g.pop("ptcc_settings", None)

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ptcc.accounts.models import Role
+from ptcc.admin import services
+from ptcc.admin.forms import (
+    LOGO_FIELDS,
+    SETTINGS_SECTIONS,
+    AuditFilterForm,
+    PeopleFilterForm,
+    RoleForm,
+    SettingsForm,
+)
+from ptcc.errors import NotFound, PermissionDenied, ServiceError
+from ptcc.extensions import db
+
+
+#: What the audit table needs to present entries.
+AUDIT_HELPERS = {
+    "action_label": services.action_label,
+    "target_label": services.target_label,
+    "describe_details": services.describe_details,
+}
+
+
+def _attach_error(form, exc: ServiceError) -> None:
+    """Show a service's refusal next to its field, or above the form."""
+    field = form._fields.get(exc.field) if exc.field else None
+    if field is not None:
+        field.errors = list(field.errors or []) + [exc.message]
+    else:
+        flash(exc.message, "error")
+
+
+def _page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _queue_url() -> str | None:
+    """The membership queue of the organisations module, when it is installed."""
+    if "organisations.queue" in current_app.view_functions:
+        return url_for("organisations.queue")
+    return None
+
+
+@login_required
+def dashboard():
+    data = services.dashboard(current_user)
+    return render_template("admin/dashboard.html", queue_url=_queue_url(),
+                           is_admin=current_user.has_role(Role.ADMIN), **AUDIT_HELPERS, **data)
+
+
+@login_required
+def settings():
+    current = services.current_setting_values(current_user)
+    form = SettingsForm(data={key: value for key, value in current.items() if key != "logo_filename"})
+    status = 200
+    if form.validate_on_submit():
+        values = {name: form[name].data for _legend, names in SETTINGS_SECTIONS for name in names
+                  if name not in LOGO_FIELDS}
+        upload = form.logo.data
+        logo = upload.read() if upload and getattr(upload, "filename", "") else None
+        try:
+            result = services.update_settings(
+                current_user,
+                logo=logo,
+                logo_name=upload.filename if logo is not None else "",
+                remove_logo=form.remove_logo.data,
+                **values,
+            )
+        except (PermissionDenied, NotFound):
+            raise
+        except ServiceError as exc:
+            db.session.rollback()
+            _attach_error(form, exc)
+            status = 400
+        else:
+            db.session.commit()
+            services.delete_logo_file(result.obsolete_logo)
+            if result.changed:
+                flash(_("The territory's settings were saved."), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("admin.settings"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/settings.html", form=form, sections=SETTINGS_SECTIONS,
+                           logo_filename=current["logo_filename"],
+                           max_logo_kb=current_app.config["PTCC_MAX_LOGO_BYTES"] // 1024), status
+
+
+@login_required
+def people():
+    form = PeopleFilterForm(request.args)
+    status = 200
+    try:
+        page = services.list_people(current_user, q=form.q.data or "", role=form.role.data or "",
+                                    page=_page_number())
+    except (PermissionDenied, NotFound):
+        raise
+    except ServiceError as exc:
+        _attach_error(form, exc)
+        page = services.list_people(current_user, q=form.q.data or "", page=_page_number())
+        status = 400
+    return render_template("admin/people.html", form=form, page=page,
+                           can_change_roles=current_user.has_role(Role.ADMIN),
+                           role_label=services.role_label), status
+
+
+@login_required
+def change_role(user_id: int):
+    person = services.get_person(current_user, user_id)
+    suggested = request.args.get("role", "")
+    if suggested not in {role.value for role in Role}:
+        suggested = person.role.value
+    form = RoleForm(data={"role": suggested})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.change_role(current_user, person, form.role.data)
+        except (PermissionDenied, NotFound):
+            raise
+        except ServiceError as exc:
+            db.session.rollback()
+            _attach_error(form, exc)
+            status = 400
+        else:
+            name, role = person.display_name, services.role_label(person.role)
+            db.session.commit()
+            flash(_("%(name)s is now: %(role)s.", name=name, role=role), "success")
+            if current_user.has_role(Role.MODERATOR):
+                return redirect(url_for("admin.people"))
+            return redirect(url_for("web.index"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/change_role.html", form=form, person=person,
+                           current_role=services.role_label(person.role)), status
+
+
+@login_required
+def audit_log():
+    actions = services.audit_actions(current_user)
+    form = AuditFilterForm(request.args)
+    prefixes = sorted({action.split(".", 1)[0] for action in actions if "." in action})
+    form.action.choices = (
+        [("", _("All actions"))]
+        + [(prefix, _("Everything about “%(prefix)s”", prefix=prefix)) for prefix in prefixes]
+        + [(action, services.action_label(action)) for action in actions]
+    )
+    page = services.audit_entries(current_user, action=form.action.data or "", page=_page_number())
+    return render_template("admin/audit.html", form=form, page=page, **AUDIT_HELPERS)

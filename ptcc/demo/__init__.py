@@ -1,0 +1,1 @@
+"""Demo territories for ``ptcc demo``: content in ``content.py``, writing in ``builder.py``."""

@@ -1,0 +1,175 @@
+"""Alembic, run per territory: each database has its own version table."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+
+from ptcc.tenancy import Tenant, state
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+CORE_MODEL_MODULES = (
+    "ptcc.accounts.models",
+    "ptcc.organisations.models",
+    "ptcc.admin.models",
+    "ptcc.audit.models",
+    "ptcc.outbox.models",
+)
+
+
+def import_all_models() -> None:
+    """Fill the metadata: core models, then each installed plugin's (via ptcc_models)."""
+    for name in CORE_MODEL_MODULES:
+        importlib.import_module(name)
+    if current_app:
+        manager = state().plugins
+        if manager is not None:
+            manager.startup_hook("ptcc_models")()
+
+
+def alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    locations = [str(MIGRATIONS_DIR / "versions")]
+    for folder in state().plugins.startup_hook("ptcc_migrations_dir")():
+        if folder:
+            locations.append(str(folder))
+    cfg.set_main_option("path_separator", "os")
+    import os
+
+    cfg.set_main_option("version_locations", os.pathsep.join(locations))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def table_owner(table_name: str) -> str:
+    """"core", or the optional plugin whose prefix the table carries."""
+    for info in state().plugins.optional():
+        if table_name.startswith(f"{info.name}_"):
+            return info.name
+    return "core"
+
+
+def plugin_versions_dir(name: str) -> Path | None:
+    plugin = state().plugins.pm.get_plugin(name)
+    impl = getattr(plugin, "ptcc_migrations_dir", None)
+    return Path(impl()) if impl else None
+
+
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(tenant: Tenant) -> set[str]:
+    engine = state().engines.get(tenant)
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def upgrade(tenant: Tenant, target: str = "heads") -> None:
+    """Create the territory's database if needed and apply every pending revision."""
+    engines = state().engines
+    engines.ensure_database(tenant)
+    with engines.get(tenant).begin() as conn:
+        command.upgrade(alembic_config(conn), target)
+
+
+def migration_state(tenant: Tenant) -> str:
+    """"missing", "empty", "up to date" or "behind"."""
+    from sqlalchemy_utils import database_exists
+
+    url = state().engines.url_for(tenant)
+    if not database_exists(url):
+        _check_server_reachable(url)
+        return "missing"
+    current = current_revisions(tenant)
+    if not current:
+        return "empty"
+    return "up to date" if current == head_revisions() else "behind"
+
+
+def _check_server_reachable(url: str) -> None:
+    """Raise when a PostgreSQL server does not answer: ``database_exists`` says False
+    then, which would report an unreachable territory as merely "missing"."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    engine = sa.create_engine(parsed.set(database="postgres"), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect():
+            pass
+    finally:
+        engine.dispose()
+
+
+def schema_drift(tenant: Tenant) -> list:
+    """Differences between the models and the territory's migrated schema (empty: none)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext as Ctx
+
+    from ptcc.extensions import db
+
+    import_all_models()
+    with state().engines.get(tenant).connect() as conn:
+        ctx = Ctx.configure(conn, opts={"compare_type": True, "render_as_batch": conn.dialect.name == "sqlite"})
+        return [d for d in compare_metadata(ctx, db.metadata) if not _is_version_table(d)]
+
+
+def _is_version_table(diff) -> bool:
+    return diff[0] == "remove_table" and diff[1].name == "alembic_version"
+
+
+def new_revision(message: str, owner: str = "core") -> list[str]:
+    """Autogenerate a revision for the core or one plugin, against a scratch SQLite database
+    migrated to the current heads. Returns the paths of the written files."""
+    import tempfile
+
+    import sqlalchemy as sa
+
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = sa.create_engine(f"sqlite:///{scratch}/scratch.db")
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "heads")
+        with engine.begin() as conn:
+            cfg = alembic_config(conn)
+            cfg.attributes["autogenerate_owner"] = owner
+            script = ScriptDirectory.from_config(cfg)
+            kwargs = {}
+            if owner == "core":
+                kwargs["head"] = "core@head" if _has_branch(script, "core") else "base"
+                if kwargs["head"] == "base":
+                    kwargs["branch_label"] = "core"
+                kwargs["version_path"] = str(MIGRATIONS_DIR / "versions")
+            else:
+                folder = plugin_versions_dir(owner)
+                if folder is None:
+                    raise ValueError(f"plugin {owner!r} has no ptcc_migrations_dir hook")
+                folder.mkdir(parents=True, exist_ok=True)
+                kwargs["version_path"] = str(folder)
+                if _has_branch(script, owner):
+                    kwargs["head"] = f"{owner}@head"
+                else:
+                    kwargs.update(head="base", branch_label=owner, depends_on="core@head")
+                    if _has_branch(script, "core"):
+                        kwargs["depends_on"] = script.get_revision("core@head").revision
+            scripts = command.revision(cfg, message=message, autogenerate=True, **kwargs)
+        engine.dispose()
+    scripts = scripts if isinstance(scripts, list) else [scripts]
+    return [s.path for s in scripts if s is not None]
+
+
+def _has_branch(script: ScriptDirectory, label: str) -> bool:
+    try:
+        script.get_revision(f"{label}@head")
+    except Exception:
+        return False
+    return True

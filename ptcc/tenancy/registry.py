@@ -1,0 +1,144 @@
+"""The registry of territories: one ``tenant.toml`` per folder under PTCC_TENANTS_PATH."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import tomli_w
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
+
+
+class RegistryError(ValueError):
+    """A tenant.toml is missing, malformed or contradicts another one."""
+
+
+@dataclass(frozen=True)
+class Tenant:
+    slug: str
+    name: str
+    hosts: tuple[str, ...] = ()
+    default_locale: str = "fr"
+    locales: tuple[str, ...] = ("fr", "en")
+    timezone: str = "Europe/Paris"
+    #: Plugins enabled when the territory's own settings have not chosen yet.
+    plugins: tuple[str, ...] = ()
+    #: Overrides PTCC_DATABASE_URL for this territory only.
+    database_url: str = ""
+    theme: dict = field(default_factory=dict)
+
+    def to_toml(self) -> dict:
+        data = {
+            "name": self.name,
+            "hosts": list(self.hosts),
+            "default_locale": self.default_locale,
+            "locales": list(self.locales),
+            "timezone": self.timezone,
+            "plugins": list(self.plugins),
+        }
+        if self.database_url:
+            data["database_url"] = self.database_url
+        if self.theme:
+            data["theme"] = dict(self.theme)
+        return data
+
+
+def validate_slug(slug: str) -> str:
+    if not SLUG_RE.match(slug or ""):
+        raise RegistryError(
+            f"invalid territory slug {slug!r}: 2 to 40 lowercase letters, digits or dashes, "
+            "starting with a letter"
+        )
+    return slug
+
+
+def _tenant_from_toml(slug: str, data: dict) -> Tenant:
+    try:
+        hosts = tuple(h.lower() for h in data.get("hosts", []))
+        for host in hosts:
+            if not HOST_RE.match(host):
+                raise RegistryError(f"{slug}: invalid host name {host!r}")
+        locales = tuple(data.get("locales", ["fr", "en"]))
+        default_locale = data.get("default_locale", locales[0] if locales else "fr")
+        if default_locale not in locales:
+            raise RegistryError(f"{slug}: default_locale {default_locale!r} is not offered")
+        return Tenant(
+            slug=slug,
+            name=str(data["name"]),
+            hosts=hosts,
+            default_locale=default_locale,
+            locales=locales,
+            timezone=str(data.get("timezone", "Europe/Paris")),
+            plugins=tuple(data.get("plugins", [])),
+            database_url=str(data.get("database_url", "")),
+            theme=dict(data.get("theme", {})),
+        )
+    except KeyError as exc:
+        raise RegistryError(f"{slug}: missing key {exc.args[0]!r} in tenant.toml") from exc
+
+
+class TenantRegistry:
+    """Read-only view of the territories known when the registry was loaded."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self._tenants: dict[str, Tenant] = {}
+        self._by_host: dict[str, Tenant] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        tenants: dict[str, Tenant] = {}
+        by_host: dict[str, Tenant] = {}
+        if self.root.is_dir():
+            for toml_path in sorted(self.root.glob("*/tenant.toml")):
+                slug = validate_slug(toml_path.parent.name)
+                try:
+                    data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+                except tomllib.TOMLDecodeError as exc:
+                    raise RegistryError(f"{toml_path}: {exc}") from exc
+                tenant = _tenant_from_toml(slug, data)
+                for host in tenant.hosts:
+                    if host in by_host:
+                        raise RegistryError(
+                            f"host {host!r} is claimed by both {by_host[host].slug} and {slug}"
+                        )
+                    by_host[host] = tenant
+                tenants[slug] = tenant
+        self._tenants, self._by_host = tenants, by_host
+
+    def __iter__(self) -> Iterator[Tenant]:
+        return iter(self._tenants.values())
+
+    def __len__(self) -> int:
+        return len(self._tenants)
+
+    def __contains__(self, slug: str) -> bool:
+        return slug in self._tenants
+
+    def get(self, slug: str) -> Tenant | None:
+        return self._tenants.get(slug)
+
+    def by_host(self, host: str) -> Tenant | None:
+        return self._by_host.get(host.lower())
+
+    def hosts(self) -> list[str]:
+        return list(self._by_host)
+
+    def write(self, tenant: Tenant) -> Path:
+        """Write a territory's tenant.toml (used by ``ptcc tenant create``)."""
+        validate_slug(tenant.slug)
+        for host in tenant.hosts:
+            owner = self._by_host.get(host)
+            if owner and owner.slug != tenant.slug:
+                raise RegistryError(f"host {host!r} already belongs to {owner.slug}")
+        folder = self.root / tenant.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "tenant.toml"
+        path.write_text(tomli_w.dumps(tenant.to_toml()), encoding="utf-8")
+        self.reload()
+        return path

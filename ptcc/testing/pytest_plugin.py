@@ -1,0 +1,227 @@
+"""Fixtures for PTCC and its plugins: real databases (SQLite and PostgreSQL), two territories.
+
+Each test starts with empty tables: after the test, every table of both
+territories is emptied (the schema, migrated once per session, stays).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+TERRITORIES = {
+    "alpha": {"name": "Territoire Alpha", "hosts": ["alpha.test"]},
+    "beta": {"name": "Territoire Beta", "hosts": ["beta.test"]},
+}
+PG_ADMIN_URL = os.environ.get("PTCC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("ptcc")
+    group.addoption("--ptcc-backends", default=os.environ.get("PTCC_TEST_BACKENDS", "sqlite,postgresql"),
+                    help="Comma-separated database backends to run the suite on.")
+
+
+def pytest_generate_tests(metafunc):
+    if "ptcc_backend" in metafunc.fixturenames:
+        backends = [b.strip() for b in metafunc.config.getoption("--ptcc-backends").split(",") if b.strip()]
+        metafunc.parametrize("ptcc_backend", backends, scope="session")
+
+
+def postgres_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure means "not here"
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}"
+
+
+def _write_territories(root: Path, plugins: dict[str, list[str]] | None = None) -> None:
+    import tomli_w
+
+    for slug, data in TERRITORIES.items():
+        folder = root / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        content = {"name": data["name"], "hosts": data["hosts"], "default_locale": "fr",
+                   "locales": ["fr", "en"], "timezone": "Europe/Paris",
+                   "plugins": (plugins or {}).get(slug, [])}
+        (folder / "tenant.toml").write_text(tomli_w.dumps(content))
+
+
+def ptcc_test_plugins() -> dict[str, list[str]]:
+    """Plugins enabled per test territory; a plugin's conftest may override this fixture."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def ptcc_enabled_plugins():
+    """Which plugins each test territory enables; override in a plugin's conftest.py."""
+    return ptcc_test_plugins()
+
+
+@pytest.fixture(scope="session")
+def ptcc_base_config(ptcc_backend, tmp_path_factory, ptcc_enabled_plugins, worker_id_suffix):
+    root = tmp_path_factory.mktemp(f"ptcc-{ptcc_backend}")
+    tenants, instance = root / "tenants", root / "instance"
+    _write_territories(tenants, ptcc_enabled_plugins)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-shared-by-both-territories",
+        "PTCC_TENANTS_PATH": str(tenants),
+        "PTCC_INSTANCE_PATH": str(instance),
+        "PTCC_MAIL_BACKEND": "file",
+        "PTCC_OUTBOX_INLINE": False,
+        "PTCC_LOGIN_LIMIT_PER_IP": "1000 per minute",
+        "PTCC_LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+    }
+    if ptcc_backend == "postgresql":
+        reason = postgres_available()
+        if reason:
+            if os.environ.get("PTCC_REQUIRE_POSTGRES") == "1":
+                pytest.fail(f"{reason} (PTCC_REQUIRE_POSTGRES=1 makes this mandatory)")
+            pytest.skip(reason)
+        base = PG_ADMIN_URL.rsplit("/", 1)[0]
+        config["PTCC_DATABASE_URL"] = f"{base}/ptcc_test{worker_id_suffix}_{{tenant}}"
+    return config
+
+
+@pytest.fixture(scope="session")
+def worker_id_suffix(request):
+    """Keeps PostgreSQL test databases apart between xdist workers and parallel runs."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "")
+    return os.environ.get("PTCC_TEST_DB_SUFFIX", "") + (f"_{worker}" if worker else "")
+
+
+@pytest.fixture(scope="session")
+def _ptcc_session_app(ptcc_base_config):
+    from ptcc import migrate
+    from ptcc.app import create_app
+
+    app = create_app(ptcc_base_config)
+    with app.app_context():
+        for tenant in app.extensions["ptcc"].registry:
+            app.extensions["ptcc"].engines.drop_database(tenant)
+            if os.environ.get("PTCC_TEST_SCHEMA") == "create_all":
+                # Development shortcut while a model has no migration yet; CI always migrates.
+                from ptcc.extensions import db
+
+                migrate.import_all_models()
+                app.extensions["ptcc"].engines.ensure_database(tenant)
+                db.metadata.create_all(app.extensions["ptcc"].engines.get(tenant))
+            else:
+                migrate.upgrade(tenant)
+    yield app
+    with app.app_context():
+        engines = app.extensions["ptcc"].engines
+        for tenant in app.extensions["ptcc"].registry:
+            if ptcc_base_config.get("PTCC_DATABASE_URL"):
+                engines.drop_database(tenant)
+        engines.dispose_all()
+
+
+def empty_all_tables(app) -> None:
+    from ptcc.extensions import db
+    from ptcc.tenancy import tenant_context
+
+    for tenant in list(app.extensions["ptcc"].registry):
+        with tenant_context(tenant, app=app):
+            engine = app.extensions["ptcc"].engines.get(tenant)
+            with engine.begin() as conn:
+                tables = [t for t in reversed(db.metadata.sorted_tables) if sa.inspect(conn).has_table(t.name)]
+                if conn.dialect.name == "postgresql" and tables:
+                    names = ", ".join(f'"{t.name}"' for t in tables)
+                    conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_ptcc_session_app):
+    from ptcc.extensions import limiter
+
+    yield _ptcc_session_app
+    empty_all_tables(_ptcc_session_app)
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def territories(app):
+    """The two-territory registry: {"alpha": Tenant, "beta": Tenant}."""
+    registry = app.extensions["ptcc"].registry
+    return {slug: registry.get(slug) for slug in TERRITORIES}
+
+
+@pytest.fixture
+def territory_client(app):
+    """``territory_client("alpha")``: a client on alpha's host; ``prefix=True`` uses /t/alpha."""
+    from ptcc.testing.clients import TerritoryClient
+
+    def make(slug: str = "alpha", prefix: bool = False, flask_client=None):
+        flask_client = flask_client or app.test_client()
+        if prefix:
+            return TerritoryClient(flask_client, "localhost", f"/t/{slug}")
+        return TerritoryClient(flask_client, TERRITORIES[slug]["hosts"][0])
+
+    return make
+
+
+@pytest.fixture
+def alpha(territory_client):
+    return territory_client("alpha")
+
+
+@pytest.fixture
+def beta(territory_client):
+    return territory_client("beta")
+
+
+@pytest.fixture
+def make_user(app):
+    from ptcc.testing.factories import make_user_factory
+
+    return make_user_factory(app)
+
+
+@pytest.fixture
+def outbox(app):
+    """``outbox("alpha")``: the territory's queued messages as dicts, oldest first."""
+    from ptcc.extensions import db
+    from ptcc.outbox.models import OutboxMessage
+    from ptcc.tenancy import tenant_context
+
+    def read(slug: str = "alpha"):
+        with tenant_context(slug, app=app):
+            rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+            return [{"recipient": m.recipient, "subject": m.subject, "body": m.body,
+                     "sent_at": m.sent_at, "attempts": m.attempts, "id": m.id} for m in rows]
+
+    return read
+
+
+@pytest.fixture
+def in_territory(app):
+    """``with in_territory("alpha"): ...`` runs a block inside that territory."""
+    from ptcc.tenancy import tenant_context
+
+    def enter(slug: str = "alpha"):
+        return tenant_context(slug, app=app)
+
+    return enter

@@ -1,0 +1,12 @@
+from flask import Blueprint
+
+from ptcc.web import views
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+bp.add_url_rule("/", "index", views.index)
+bp.add_url_rule("/platform", "platform_index", views.platform_index)
+bp.add_url_rule("/healthz", "health", views.health)
+bp.add_url_rule("/theme.css", "theme_css", views.theme_css)
+bp.add_url_rule("/logo", "logo", views.logo)
+bp.add_url_rule("/language", "set_language", views.set_language, methods=["POST"])

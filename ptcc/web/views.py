@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from ptcc.admin.settings import territory_settings
+from ptcc.extensions import db
+from ptcc.i18n import offered_locales
+from ptcc.tenancy import current_tenant, has_tenant, state
+from ptcc.web.menu import blocks
+from ptcc.web.theme import theme_stylesheet
+
+
+def index():
+    if not has_tenant():
+        return platform_index()
+    return render_template("web/home.html", blocks=blocks("ptcc_home_blocks"))
+
+
+def platform_index():
+    """The platform's own page: the list of its territories."""
+    if has_tenant():
+        abort(404)
+    territories = sorted(state().registry, key=lambda t: t.name)
+    return render_template("web/platform.html", territories=territories)
+
+
+def health():
+    return {"status": "ok"}
+
+
+def theme_css():
+    response = make_response(theme_stylesheet(territory_settings()))
+    response.mimetype = "text/css"
+    response.cache_control.max_age = 300
+    return response
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config["PTCC_INSTANCE_PATH"]) / "uploads" / current_tenant.slug
+
+
+def logo():
+    filename = territory_settings().logo_filename
+    if not filename:
+        abort(404)
+    return send_from_directory(upload_folder(), filename, max_age=300)
+
+
+def set_language():
+    """Remember the chosen language (and on the account of a signed-in person)."""
+    locale = request.form.get("locale", "")
+    if locale in offered_locales():
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("web.index")
+    return redirect(target)

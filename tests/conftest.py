@@ -1,0 +1,1 @@
+# Fixtures come from ptcc.testing.pytest_plugin (registered as the `ptcc` pytest plugin).
