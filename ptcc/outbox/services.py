@@ -26,8 +26,15 @@ def queue_email(recipient: str, subject: str, body: str) -> OutboxMessage:
 
 
 def queue_templated_email(recipient: str, template: str, locale: str, **context) -> OutboxMessage:
-    """Render ``<template>.txt`` in the recipient's language; its first line is the subject."""
-    with force_locale(locale or None):
+    """Render ``<template>.txt`` in the recipient's language; its first line is the subject.
+
+    A person without a preferred language gets the territory's default one.
+    """
+    if not locale:
+        from ptcc.admin.settings import territory_settings
+
+        locale = territory_settings().default_locale
+    with force_locale(locale):
         rendered = render_template(f"{template}.txt", **context)
     subject, _, body = rendered.strip().partition("\n")
     return queue_email(recipient, subject.strip(), body.strip() + "\n")

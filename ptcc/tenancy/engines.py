@@ -30,6 +30,8 @@ class TenantEngines:
         self.max_overflow: int = config["PTCC_DB_MAX_OVERFLOW"]
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._lock = threading.Lock()
+        #: Territories whose database was seen migrated; only a positive answer is kept.
+        self._migrated: set[str] = set()
 
     def url_for(self, tenant: Tenant) -> str:
         if tenant.database_url:
@@ -67,6 +69,26 @@ class TenantEngines:
             pool_recycle=1800,
         )
 
+    def is_migrated(self, tenant: Tenant) -> bool:
+        """Whether the territory's database exists and carries Alembic's version table.
+
+        Checked once per process and territory: requests to a territory that an
+        operator has not migrated yet get a clear page instead of failing queries.
+        """
+        if tenant.slug in self._migrated:
+            return True
+        url = make_url(self.url_for(tenant))
+        if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+            return False  # connecting would create an empty file
+        try:
+            with self.get(tenant).connect() as conn:
+                migrated = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first() is not None
+        except sa.exc.DBAPIError:
+            migrated = False
+        if migrated:
+            self._migrated.add(tenant.slug)
+        return migrated
+
     def cached_slugs(self) -> list[str]:
         return list(self._engines)
 
@@ -85,6 +107,7 @@ class TenantEngines:
             drop_database(url)
 
     def forget(self, tenant: Tenant) -> None:
+        self._migrated.discard(tenant.slug)
         with self._lock:
             engine = self._engines.pop(tenant.slug, None)
         if engine is not None:

@@ -15,7 +15,7 @@ from ptcc.tenancy.registry import Tenant, TenantRegistry
 PREFIX_RE = re.compile(r"^/t/([a-z][a-z0-9-]{1,39})(/.*)?$")
 
 #: Endpoints that answer on a platform host without a territory.
-PLATFORM_ENDPOINTS = {"web.platform_index", "static", "web.health"}
+PLATFORM_ENDPOINTS = {"web.index", "web.platform_index", "static", "web.health"}
 
 
 def split_host(raw: str) -> str:
@@ -71,3 +71,8 @@ def bind_request_tenant():
         abort(404)
     if site == "platform" and request.endpoint not in PLATFORM_ENDPOINTS:
         abort(404)
+    if site == "tenant" and request.endpoint != "static":
+        from ptcc.tenancy import state
+
+        if not state().engines.is_migrated(g.ptcc_tenant):
+            abort(503)

@@ -1,0 +1,54 @@
+"""Forms of the account pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ptcc.accounts.services import MIN_PASSWORD_LENGTH
+
+_password_help = _l("At least %(n)d characters. A sentence of several words is easy to remember and hard to guess.",
+                    n=MIN_PASSWORD_LENGTH)
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)],
+                               description=_l("Shown to the other members of the territory."))
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                             description=_password_help)
+    password_confirm = PasswordField(_l("Password again"),
+                                     validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                             description=_password_help)
+    password_confirm = PasswordField(_l("New password again"),
+                                     validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))])
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    locale = SelectField(_l("Language"), validate_choice=False,
+                         description=_l("The language of the pages and of the e-mails you receive."))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(), Length(max=200)])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token (sign-out, resend the confirmation)."""

@@ -1,0 +1,214 @@
+"""People: sign-up, verification, sign-in, password reset, profile, export, deletion.
+
+Functions check who may act first, then change things and flush; the view commits.
+Replies never tell a stranger whether an address has an account: sign-up and reset
+answer the same either way, and the e-mail says what happened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import cache
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ptcc.accounts.models import Role, User
+from ptcc.accounts.permissions import require_signed_in
+from ptcc.accounts.tokens import BadToken, make_token, read_token
+from ptcc.audit.services import record
+from ptcc.db import utcnow
+from ptcc.errors import ServiceError
+from ptcc.extensions import db
+from ptcc.outbox.services import queue_templated_email
+from ptcc.web.urls import external_url
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def check_password_strength(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ServiceError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+                           field="password")
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("no account has this password", method="scrypt")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of reset links: once the password changes the fingerprint does, so a link works once.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+# --- sign-up and verification -----------------------------------------------------
+
+
+def sign_up(email: str, display_name: str, password: str, locale: str = "") -> User | None:
+    """Create an unverified account and queue its verification e-mail.
+
+    When the address already has an account, nothing is created and its owner is
+    told by e-mail instead; the caller shows the same page in both cases.
+    """
+    check_password_strength(password)
+    email = normalise_email(email)
+    existing = find_by_email(email)
+    if existing is not None:
+        queue_templated_email(existing.email, "accounts/email/already_registered", existing.locale or locale,
+                              user=existing, reset_url=external_url("accounts.reset_request"))
+        return None
+    user = User(email=email, display_name=display_name.strip(), locale=locale, role=Role.MEMBER)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    queue_verification(user)
+    return user
+
+
+def queue_verification(user: User) -> None:
+    token = make_token("verify", {"uid": user.id, "email": user.email})
+    queue_templated_email(user.email, "accounts/email/verify", user.locale, user=user,
+                          url=external_url("accounts.verify", token=token))
+
+
+def verify_email(token: str) -> User:
+    try:
+        data = read_token("verify", token, current_app.config["PTCC_VERIFY_MAX_AGE"])
+        user = db.session.get(User, int(data["uid"]))
+    except (BadToken, KeyError, TypeError, ValueError):
+        user = None
+    if user is None or user.email != data.get("email"):
+        raise ServiceError(_("This confirmation link is invalid or has expired. Sign in to ask for a new one."))
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.flush()
+    return user
+
+
+# --- sign-in ----------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_by_email(email)
+    if user is None:
+        # Same cost as a wrong password, so timing does not reveal which addresses exist.
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not user.check_password(password or ""):
+        return None
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+# --- passwords --------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset link when the address has an account; say nothing either way."""
+    user = find_by_email(email)
+    if user is None:
+        return
+    token = make_token("reset", {"uid": user.id, "fp": _password_fingerprint(user)})
+    queue_templated_email(user.email, "accounts/email/reset", user.locale, user=user,
+                          url=external_url("accounts.reset_password", token=token),
+                          hours=current_app.config["PTCC_RESET_MAX_AGE"] // 3600 or 1)
+
+
+def queue_set_password(user: User) -> None:
+    """A first-password link for an account created by an operator."""
+    token = make_token("set_password", {"uid": user.id, "fp": _password_fingerprint(user)})
+    queue_templated_email(user.email, "accounts/email/set_password", user.locale, user=user,
+                          url=external_url("accounts.set_password", token=token))
+
+
+def user_for_password_token(purpose: str, token: str) -> User:
+    """The account a reset (or set-password) link is for; refused once used or expired."""
+    max_age = current_app.config["PTCC_RESET_MAX_AGE" if purpose == "reset" else "PTCC_INVITE_MAX_AGE"]
+    try:
+        data = read_token(purpose, token, max_age)
+        user = db.session.get(User, int(data["uid"]))
+    except (BadToken, KeyError, TypeError, ValueError):
+        user = None
+    if user is None or _password_fingerprint(user) != data.get("fp"):
+        raise ServiceError(_("This link is invalid, has expired or was already used. Ask for a new one."))
+    return user
+
+
+def set_new_password(user: User, password: str) -> None:
+    """Change the password and end every other session of the account."""
+    check_password_strength(password)
+    user.set_password(password)
+    user.auth_version += 1
+    if user.email_verified_at is None:
+        # The link came to this mailbox: the address is proven.
+        user.email_verified_at = utcnow()
+    db.session.flush()
+
+
+# --- profile, export, deletion ------------------------------------------------------
+
+
+def update_profile(actor: User, display_name: str, locale: str, offered: tuple[str, ...]) -> None:
+    require_signed_in(actor)
+    if locale and locale not in offered:
+        raise ServiceError(_("This language is not offered in this territory."), field="locale")
+    actor.display_name = display_name.strip()
+    actor.locale = locale
+    db.session.flush()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(actor: User) -> dict:
+    """Everything the territory holds about the person, core and plugins."""
+    require_signed_in(actor)
+    from ptcc.plugins.manager import plugin_manager
+
+    data = {
+        "account": {
+            "email": actor.email,
+            "display_name": actor.display_name,
+            "role": actor.role.value,
+            "locale": actor.locale,
+            "created_at": _iso(actor.created_at),
+            "email_verified_at": _iso(actor.email_verified_at),
+            "last_login_at": _iso(actor.last_login_at),
+        },
+    }
+    for contributed in plugin_manager().hook("ptcc_personal_data")(user=actor):
+        data.update(contributed or {})
+    return data
+
+
+def delete_account(actor: User, password: str) -> None:
+    """Erase the account after its password is confirmed; plugins clean up first."""
+    require_signed_in(actor)
+    if not actor.check_password(password or ""):
+        raise ServiceError(_("The password is not correct."), field="password")
+    if actor.role == Role.ADMIN:
+        admins = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == Role.ADMIN))
+        if admins <= 1:
+            raise ServiceError(_("You are the territory's only administrator: name another one before "
+                                 "deleting your account."))
+    from ptcc.plugins.manager import plugin_manager
+
+    plugin_manager().hook("ptcc_before_user_delete")(user=actor)
+    # The log keeps that an account was deleted, not whose it was.
+    record(None, "account.deleted", actor, self_service=True)
+    db.session.delete(actor)
+    db.session.flush()
