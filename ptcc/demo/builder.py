@@ -71,9 +71,9 @@ def create_organisations(content: dict, people: dict) -> list[str]:
     """Organisations, topics, memberships, join requests and the audit entries of approvals.
 
     Written against ``ptcc.organisations.models``: ``Topic(name, slug)``;
-    ``Organisation(slug, name, kind, description, commune, website, rna, siren,
-    declared_members, status, created_by_id, created_at, topics)``; ``Membership(organisation,
-    user, role, may_sign, status)`` with the enumerations ``OrganisationKind``,
+    ``Organisation(slug, name, kind, circle, description, commune, website, rna, siren,
+    declared_members, status, created_by_id, created_at, decided_by_id, decided_at, topics)``;
+    ``Membership(organisation, user, role, may_sign, status)`` with the enumerations ``OrganisationKind``,
     ``OrganisationStatus`` (pending/approved), ``MembershipRole`` (owner/member) and
     ``MembershipStatus`` (pending/active).
     """
@@ -91,10 +91,13 @@ def create_organisations(content: dict, people: dict) -> list[str]:
     for index, spec in enumerate(specs):
         owner = next(people[key] for key, role, _sign in spec["members"] if role == "owner")
         pending = spec.get("pending", False)
+        kind = m.OrganisationKind(spec["kind"])
+        created_at = now - timedelta(days=90 - index * 8)
         organisation = m.Organisation(
             slug=slugify(spec["name"]),
             name=spec["name"],
-            kind=m.OrganisationKind(spec["kind"]),
+            kind=kind,
+            circle=m.usual_circle(kind),
             description=spec["description"],
             commune=spec["commune"],
             website=spec.get("website", ""),
@@ -103,7 +106,9 @@ def create_organisations(content: dict, people: dict) -> list[str]:
             declared_members=spec.get("declared_members"),
             status=m.OrganisationStatus.PENDING if pending else m.OrganisationStatus.APPROVED,
             created_by_id=owner.id,
-            created_at=now - timedelta(days=90 - index * 8),
+            created_at=created_at,
+            decided_by_id=None if pending else moderator.id,
+            decided_at=None if pending else created_at + timedelta(days=2),
         )
         organisation.topics = [topics[name] for name in spec["topics"]]
         db.session.add(organisation)

@@ -1,5 +1,90 @@
 """Organisations of a territory: profiles, joining, memberships, directory."""
 
-from ptcc.plugins import PluginInfo, hookimpl
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ptcc.plugins import Block, MenuItem, PluginInfo, SearchResult, hookimpl
 
 PLUGIN = PluginInfo(name="organisations", version="0.1.0", description="Organisations and the directory", core=True)
+
+
+@hookimpl
+def ptcc_blueprints():
+    from ptcc.organisations.blueprint import bp
+
+    return [bp]
+
+
+@hookimpl
+def ptcc_models():
+    from ptcc.organisations import models as m
+
+    return [m.Topic, m.Organisation, m.Membership, m.Invitation]
+
+
+@hookimpl
+def ptcc_menu_items(user):
+    from ptcc.accounts.permissions import is_signed_in
+
+    return [
+        MenuItem(label=str(_l("Directory")), endpoint="organisations.directory", order=20),
+        MenuItem(label=str(_l("My organisations")), endpoint="organisations.mine", order=25,
+                 permission=is_signed_in),
+    ]
+
+
+@hookimpl
+def ptcc_home_blocks():
+    from ptcc.organisations import directory
+    from ptcc.organisations.labels import TEMPLATE_HELPERS
+
+    return [Block(template="organisations/_home_block.html", order=20,
+                  context={"recent": directory.recent(5), "figures": directory.figures(), **TEMPLATE_HELPERS})]
+
+
+@hookimpl
+def ptcc_dashboard_blocks(user):
+    from ptcc.accounts.models import Role
+    from ptcc.accounts.permissions import has_role, is_signed_in
+    from ptcc.organisations import services
+    from ptcc.organisations.labels import TEMPLATE_HELPERS
+
+    if not is_signed_in(user):
+        return []
+    context = {
+        "organisations": services.user_organisations(user),
+        "requests": services.requests_to_answer(user),
+        "pending_organisations": services.pending_join_requests_count() if has_role(user, Role.MODERATOR) else 0,
+        **TEMPLATE_HELPERS,
+    }
+    return [Block(template="organisations/_dashboard_block.html", order=20, context=context)]
+
+
+@hookimpl
+def ptcc_search(query, user, limit):
+    from flask import url_for
+
+    from ptcc.organisations import directory
+    from ptcc.organisations.labels import kind_label
+
+    results = []
+    for organisation in directory.search(query, limit):
+        excerpt = " · ".join(part for part in (kind_label(organisation.kind), organisation.commune) if part)
+        results.append(SearchResult(title=organisation.name, url=url_for("organisations.show", slug=organisation.slug),
+                                    kind=_("Organisation"), excerpt=excerpt,
+                                    score=2.0 if query.lower() in organisation.name.lower() else 1.0))
+    return results
+
+
+@hookimpl
+def ptcc_personal_data(user):
+    from ptcc.organisations.personal_data import export
+
+    return export(user)
+
+
+@hookimpl
+def ptcc_before_user_delete(user):
+    from ptcc.organisations.personal_data import erase
+
+    erase(user)

@@ -1,0 +1,27 @@
+from flask import Blueprint
+
+from ptcc.organisations import member_views, views
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations", template_folder="templates")
+
+bp.add_url_rule("/", "directory", views.directory)
+bp.add_url_rule("/new", "new", views.new, methods=["GET", "POST"])
+bp.add_url_rule("/mine", "mine", views.mine)
+bp.add_url_rule("/queue", "queue", views.queue)
+bp.add_url_rule("/invitations/<token>", "invitation", member_views.invitation, methods=["GET", "POST"])
+bp.add_url_rule("/<slug>", "show", views.show)
+bp.add_url_rule("/<slug>/edit", "edit", views.edit, methods=["GET", "POST"])
+bp.add_url_rule("/<slug>/approve", "approve", views.approve, methods=["POST"])
+bp.add_url_rule("/<slug>/refuse", "refuse", views.refuse, methods=["GET", "POST"])
+bp.add_url_rule("/<slug>/resubmit", "resubmit", views.resubmit, methods=["POST"])
+bp.add_url_rule("/<slug>/join", "join", member_views.join, methods=["POST"])
+bp.add_url_rule("/<slug>/leave", "leave", member_views.leave, methods=["POST"])
+bp.add_url_rule("/<slug>/members", "members", member_views.members)
+bp.add_url_rule("/<slug>/members/<int:membership_id>", "change_member", member_views.change_member, methods=["POST"])
+bp.add_url_rule("/<slug>/members/<int:membership_id>/remove", "remove_member", member_views.remove_member,
+                methods=["POST"])
+bp.add_url_rule("/<slug>/requests/<int:membership_id>", "answer_request", member_views.answer_request,
+                methods=["POST"])
+bp.add_url_rule("/<slug>/invitations", "invite", member_views.invite, methods=["POST"])
+bp.add_url_rule("/<slug>/invitations/<int:invitation_id>/cancel", "cancel_invitation",
+                member_views.cancel_invitation, methods=["POST"])

@@ -1,0 +1,216 @@
+"""Pages of organisations: directory, profile, creation and edition, moderation queue.
+
+Members and invitations are in ``member_views``. Services raise; PermissionDenied
+and NotFound become 403 and 404 pages, other refusals a message and a 400.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ptcc.accounts.models import Role
+from ptcc.accounts.permissions import has_role, require_role, require_verified
+from ptcc.errors import NotFound, PermissionDenied, ServiceError
+from ptcc.extensions import db
+from ptcc.organisations import directory as directory_services
+from ptcc.organisations import services
+from ptcc.organisations.forms import ORGANISATION_SECTIONS, DirectoryFilterForm, OrganisationForm, RefusalForm
+from ptcc.organisations.labels import KIND_LABELS, TEMPLATE_HELPERS
+from ptcc.organisations.models import OrganisationKind, OrganisationStatus, Topic
+
+
+def attach_error(form, exc: ServiceError) -> None:
+    """Show a service's refusal next to its field, or above the form."""
+    field = form._fields.get(exc.field) if exc.field else None
+    if field is not None:
+        field.errors = list(field.errors or []) + [exc.message]
+    else:
+        flash(exc.message, "error")
+
+
+def page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def render(template: str, status: int = 200, **context):
+    return render_template(template, **TEMPLATE_HELPERS, **context), status
+
+
+# --- directory -----------------------------------------------------------------------
+
+
+def directory():
+    form = DirectoryFilterForm(request.args)
+    topics = directory_services.topics_in_use()
+    form.kind.choices = [("", _("All kinds"))] + [(k.value, str(KIND_LABELS[k])) for k in OrganisationKind]
+    form.topic.choices = [("", _("All topics"))] + [(t.slug, t.name) for t in topics]
+    form.commune.choices = [("", _("All communes"))] + [(c, c) for c in directory_services.communes()]
+    filters = {"kind": form.kind.data or "", "topic": form.topic.data or "", "commune": form.commune.data or ""}
+    status = 200
+    try:
+        page = directory_services.directory_page(page=page_number(), **filters)
+    except ServiceError as exc:
+        attach_error(form, exc)
+        status = 400
+        page = directory_services.directory_page(page=page_number(), **{
+            key: ("" if key == exc.field else value) for key, value in filters.items()})
+    return render("organisations/directory.html", status, form=form, page=page,
+                  filtered=any(filters.values()), figures=directory_services.figures())
+
+
+# --- one organisation ----------------------------------------------------------------
+
+
+def show(slug: str):
+    organisation = services.get_organisation(current_user, slug)
+    membership = services.membership_of(current_user, organisation)
+    return render("organisations/show.html", organisation=organisation, membership=membership,
+                  is_moderator=has_role(current_user, Role.MODERATOR))
+
+
+def _topic_choices():
+    return [(topic.slug, topic.name) for topic in db.session.scalars(db.select(Topic).order_by(Topic.name))]
+
+
+def _profile_values(form: OrganisationForm) -> dict:
+    return {name: form[name].data for name in services.PROFILE_FIELDS}
+
+
+def _profile_form(**kwargs) -> OrganisationForm:
+    form = OrganisationForm(**kwargs)
+    form.topics.choices = _topic_choices()
+    return form
+
+
+@login_required
+def new():
+    # Reserved to confirmed accounts: say so before the form is filled in.
+    require_verified(current_user)
+    form = _profile_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(current_user, **_profile_values(form))
+        except (PermissionDenied, NotFound):
+            raise
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = 400
+        else:
+            slug, name = organisation.slug, organisation.name
+            db.session.commit()
+            flash(_("%(name)s was created. Its request to join the territory now waits for the moderators; "
+                    "you will receive an e-mail when they decide.", name=name), "success")
+            return redirect(url_for("organisations.show", slug=slug))
+    elif form.is_submitted():
+        status = 400
+    return render("organisations/form.html", status, form=form, sections=ORGANISATION_SECTIONS,
+                  organisation=None)
+
+
+@login_required
+def edit(slug: str):
+    organisation = services.get_organisation(current_user, slug)
+    services.require_owner(current_user, organisation)
+    # On POST the submitted values replace these.
+    form = _profile_form(data={
+        **{name: getattr(organisation, name) for name in ("name", "description", "commune", "website",
+                                                            "declared_members", "rna", "siren", "siret")},
+        "kind": organisation.kind.value, "circle": organisation.circle.value,
+        "topics": [topic.slug for topic in organisation.topics]})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changed = services.update_organisation(current_user, organisation, **_profile_values(form))
+        except (PermissionDenied, NotFound):
+            raise
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The profile was saved.") if changed else _("Nothing was changed."),
+                  "success" if changed else "info")
+            return redirect(url_for("organisations.show", slug=slug))
+    elif form.is_submitted():
+        status = 400
+    return render("organisations/form.html", status, form=form, sections=ORGANISATION_SECTIONS,
+                  organisation=organisation)
+
+
+@login_required
+def mine():
+    memberships = services.my_memberships(current_user)
+    return render("organisations/mine.html", memberships=memberships)
+
+
+# --- the moderators' queue -------------------------------------------------------------
+
+
+@login_required
+def queue():
+    organisations = services.pending_requests(current_user)
+    return render("organisations/queue.html", organisations=organisations)
+
+
+def _act(slug: str, action, success: str, target: str = "show", **kwargs):
+    """Run a button's service, commit, and go back; a refusal is shown as a message."""
+    organisation = services.get_organisation(current_user, slug)
+    name = organisation.name
+    try:
+        action(current_user, organisation, **kwargs)
+    except (PermissionDenied, NotFound):
+        raise
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(success % {"name": name}, "success")
+    if target == "queue":
+        return redirect(url_for("organisations.queue"))
+    return redirect(url_for("organisations.show", slug=slug))
+
+
+@login_required
+def approve(slug: str):
+    require_role(current_user, Role.MODERATOR)
+    return _act(slug, services.approve, _("%(name)s is now a member of the territory; its owners were told."),
+                target="queue")
+
+
+@login_required
+def refuse(slug: str):
+    require_role(current_user, Role.MODERATOR)
+    organisation = services.get_organisation(current_user, slug)
+    form = RefusalForm()
+    status = 200
+    if organisation.status != OrganisationStatus.PENDING:
+        flash(_("The request of %(name)s was already answered.", name=organisation.name), "info")
+        return redirect(url_for("organisations.queue"))
+    if form.validate_on_submit():
+        try:
+            services.refuse(current_user, organisation, form.reason.data)
+        except (PermissionDenied, NotFound):
+            raise
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = 400
+        else:
+            name = organisation.name
+            db.session.commit()
+            flash(_("The request of %(name)s was refused; its owners were told why.", name=name), "success")
+            return redirect(url_for("organisations.queue"))
+    elif form.is_submitted():
+        status = 400
+    return render("organisations/refuse.html", status, form=form, organisation=organisation)
+
+
+@login_required
+def resubmit(slug: str):
+    return _act(slug, services.resubmit, _("The request of %(name)s was sent to the moderators again."))
