@@ -1,0 +1,185 @@
+"""Missions in the formats of open data: iCalendar (RFC 5545), CSV, JSON, schema.org JSON-LD.
+
+The public form of a mission (``public_record``) carries no personal data: no
+contact, no author, no volunteer. Everything else in this module builds on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta, timezone
+
+from flask import url_for
+
+from ptcc_volunteering.models import Mission, Response, ResponseStatus
+
+#: Columns of the CSV dataset, in order (also the keys of the JSON records).
+PUBLIC_FIELDS = ["id", "title", "description", "organisation", "organisation_slug", "commune", "skills",
+                 "start_date", "end_date", "availability", "volunteers_needed", "places_left", "status",
+                 "published_at", "url"]
+
+
+def public_record(mission: Mission) -> dict:
+    return {
+        "id": mission.id,
+        "title": mission.title,
+        "description": mission.description,
+        "organisation": mission.organisation.name,
+        "organisation_slug": mission.organisation.slug,
+        "commune": mission.commune,
+        "skills": mission.skill_labels,
+        "start_date": mission.starts_on.isoformat() if mission.starts_on else None,
+        "end_date": (mission.ends_on or mission.starts_on).isoformat() if mission.starts_on else None,
+        "availability": mission.availability,
+        "volunteers_needed": mission.volunteers_needed,
+        "places_left": mission.places_left,
+        "status": mission.status.value,
+        "published_at": mission.created_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "url": url_for("volunteering.show", mission_id=mission.id, _external=True),
+    }
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+#: A spreadsheet would run a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ", ".join(value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def missions_csv(missions) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(PUBLIC_FIELDS)
+    for mission in missions:
+        record = public_record(mission)
+        writer.writerow([_cell(record[name]) for name in PUBLIC_FIELDS])
+    return buffer.getvalue()
+
+
+# --- JSON-LD (schema.org) -------------------------------------------------------------
+
+
+def json_ld(mission: Mission) -> dict:
+    """A schema.org ``Event`` with its ``organizer``; schema.org has no volunteering type."""
+    organisation = mission.organisation
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": url_for("volunteering.show", mission_id=mission.id, _external=True),
+        "name": mission.title,
+        "description": mission.description,
+        "url": url_for("volunteering.show", mission_id=mission.id, _external=True),
+        # A closed mission still takes place: it only stopped taking volunteers.
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "isAccessibleForFree": True,
+        "maximumAttendeeCapacity": mission.volunteers_needed,
+        "remainingAttendeeCapacity": mission.places_left,
+        "keywords": ", ".join(mission.skill_labels),
+        "location": {"@type": "Place", "name": mission.commune,
+                     "address": {"@type": "PostalAddress", "addressLocality": mission.commune,
+                                 "addressCountry": "FR"}},
+        "organizer": {"@type": "Organization", "name": organisation.name},
+    }
+    if mission.starts_on:
+        data["startDate"] = mission.starts_on.isoformat()
+        data["endDate"] = (mission.ends_on or mission.starts_on).isoformat()
+    if mission.availability:
+        data["eventSchedule"] = {"@type": "Schedule", "description": mission.availability}
+    if not data["keywords"]:
+        del data["keywords"]
+    return data
+
+
+# --- iCalendar (RFC 5545) ---------------------------------------------------------------
+
+PRODID = "-//PTCC//Volunteer missions//FR"
+
+
+def escape_text(value: str) -> str:
+    """TEXT values (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines escaped."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n"))
+
+
+def fold(line: str) -> str:
+    """Split a content line into lines of at most 75 octets (§3.1), never inside a character.
+
+    Continuation lines start with one space, which counts in their 75 octets.
+    """
+    parts, current, size, limit = [], [], 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [" "], 1, 75
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n".join(parts)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _event(mission: Mission, host: str, now: datetime, status: str) -> list[str]:
+    last = mission.ends_on or mission.starts_on
+    url = url_for("volunteering.show", mission_id=mission.id, _external=True)
+    description = mission.description
+    if mission.availability:
+        description = f"{mission.availability}\n\n{description}".strip()
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:volunteering-mission-{mission.id}@{host}",
+        f"DTSTAMP:{_stamp(now)}",
+        f"LAST-MODIFIED:{_stamp(mission.updated_at)}",
+        f"DTSTART;VALUE=DATE:{mission.starts_on.strftime('%Y%m%d')}",
+        # DTEND of an all-day event is the day after the last one (exclusive).
+        f"DTEND;VALUE=DATE:{(last + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{escape_text(mission.title)}",
+        f"DESCRIPTION:{escape_text(description)}",
+        f"LOCATION:{escape_text(mission.commune)}",
+        f"URL:{url}",
+        f"STATUS:{status}",
+        "TRANSP:TRANSPARENT",
+    ]
+    if mission.skill_labels:
+        lines.append("CATEGORIES:" + ",".join(escape_text(label) for label in mission.skill_labels))
+    lines.append("END:VEVENT")
+    return lines
+
+
+def calendar(name: str, events: list[tuple[Mission, str]], host: str, now: datetime | None = None) -> str:
+    """A VCALENDAR of all-day events; ``events`` pairs a dated mission with its STATUS."""
+    now = now or datetime.now(timezone.utc)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"X-WR-CALNAME:{escape_text(name)}"]
+    for mission, status in events:
+        if mission.starts_on is not None:
+            lines.extend(_event(mission, host, now, status))
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def organisation_calendar(organisation, missions, host: str, now: datetime | None = None) -> str:
+    events = [(mission, "CONFIRMED") for mission in missions]
+    return calendar(organisation.name, events, host, now)
+
+
+def commitments_calendar(name: str, responses: list[Response], host: str, now: datetime | None = None) -> str:
+    """Accepted answers are confirmed, waiting ones tentative; others are left out."""
+    status = {ResponseStatus.ACCEPTED: "CONFIRMED", ResponseStatus.PENDING: "TENTATIVE"}
+    events = [(r.mission, status[r.status]) for r in responses if r.status in status]
+    return calendar(name, events, host, now)

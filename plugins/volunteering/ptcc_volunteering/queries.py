@@ -1,0 +1,165 @@
+"""Reading missions: the filtered list, filter choices, search, commitments, managed missions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ptcc.extensions import db
+from ptcc_volunteering.models import Mission, MissionSkill, MissionStatus, Response, ResponseStatus
+
+
+def _organisation_model():
+    from ptcc.organisations.models import Organisation, OrganisationStatus
+
+    return Organisation, OrganisationStatus
+
+
+def public_missions(include_closed: bool = False, include_past: bool = False, today: date | None = None):
+    """Missions of approved organisations: open ones by default, not yet over."""
+    Organisation, OrganisationStatus = _organisation_model()
+    query = (sa.select(Mission).join(Organisation, Organisation.id == Mission.organisation_id)
+             .where(Organisation.status == OrganisationStatus.APPROVED))
+    if not include_closed:
+        query = query.where(Mission.status == MissionStatus.OPEN)
+    if not include_past:
+        today = today or _today()
+        query = query.where(sa.or_(Mission.starts_on.is_(None),
+                                   sa.func.coalesce(Mission.ends_on, Mission.starts_on) >= today))
+    return query
+
+
+def _today() -> date:
+    from ptcc_volunteering.services import local_today
+
+    return local_today()
+
+
+def _ordered(query):
+    recurring_last = sa.case((Mission.starts_on.is_(None), 1), else_=0)
+    return query.order_by(recurring_last, Mission.starts_on, Mission.created_at.desc(), Mission.id.desc())
+
+
+def filtered(*, commune: str = "", skill: str = "", on_date: date | None = None, organisation: str = ""):
+    """Open missions matching every given filter, soonest first, recurring ones last.
+
+    ``on_date`` keeps the missions taking place that day, and the recurring ones.
+    """
+    Organisation, _status = _organisation_model()
+    query = public_missions()
+    if commune:
+        query = query.where(Mission.commune == commune)
+    if skill:
+        query = query.where(Mission.skills.any(MissionSkill.slug == skill))
+    if organisation:
+        query = query.where(Organisation.slug == organisation)
+    if on_date:
+        query = query.where(sa.or_(
+            Mission.starts_on.is_(None),
+            sa.and_(Mission.starts_on <= on_date, sa.func.coalesce(Mission.ends_on, Mission.starts_on) >= on_date),
+        ))
+    return _ordered(query)
+
+
+def db_all(query) -> list[Mission]:
+    return db.session.scalars(query).unique().all()
+
+
+def page_of_missions(page: int = 1, per_page: int | None = None, **filters):
+    return db.paginate(filtered(**filters), page=max(page, 1),
+                       per_page=per_page or current_app.config["PTCC_PER_PAGE"], error_out=False)
+
+
+def filter_choices() -> dict:
+    """Communes, skills and organisations found among the open missions, for the filter form."""
+    Organisation, _status = _organisation_model()
+    ids = public_missions().with_only_columns(Mission.id).scalar_subquery()
+    communes = db.session.scalars(sa.select(Mission.commune).where(Mission.id.in_(ids)).distinct()).all()
+    skills = db.session.execute(sa.select(MissionSkill.slug, sa.func.min(MissionSkill.label))
+                                .where(MissionSkill.mission_id.in_(ids)).group_by(MissionSkill.slug)).all()
+    organisations = db.session.execute(
+        sa.select(Organisation.slug, Organisation.name).join(Mission, Mission.organisation_id == Organisation.id)
+        .where(Mission.id.in_(ids)).distinct()).all()
+    return {
+        "communes": sorted(communes, key=str.lower),
+        "skills": sorted(((slug, label) for slug, label in skills), key=lambda item: item[1].lower()),
+        "organisations": sorted(((slug, name) for slug, name in organisations), key=lambda item: item[1].lower()),
+    }
+
+
+def search(text: str, limit: int) -> list[Mission]:
+    """Open missions whose title, description, commune, skill or organisation contains ``text``."""
+    Organisation, _status = _organisation_model()
+    text = (text or "").strip()
+    if not text or limit <= 0:
+        return []
+    matches = sa.or_(
+        Mission.title.icontains(text, autoescape=True),
+        Mission.description.icontains(text, autoescape=True),
+        Mission.commune.icontains(text, autoescape=True),
+        Organisation.name.icontains(text, autoescape=True),
+        Mission.skills.any(MissionSkill.label.icontains(text, autoescape=True)),
+    )
+    return db.session.scalars(_ordered(public_missions().where(matches)).limit(limit)).unique().all()
+
+
+def latest(limit: int = 3) -> list[Mission]:
+    query = public_missions().order_by(Mission.created_at.desc(), Mission.id.desc()).limit(limit)
+    return db.session.scalars(query).unique().all()
+
+
+def commitments(user) -> list[Response]:
+    """A person's answers, current ones first, each mission's soonest date first."""
+    current = sa.case((Response.status.in_([ResponseStatus.PENDING, ResponseStatus.ACCEPTED]), 0), else_=1)
+    return db.session.scalars(
+        sa.select(Response).join(Mission, Mission.id == Response.mission_id).where(Response.user_id == user.id)
+        .order_by(current, sa.case((Mission.starts_on.is_(None), 1), else_=0), Mission.starts_on,
+                  Response.created_at.desc())
+    ).all()
+
+
+def managed_missions(organisations) -> list[Mission]:
+    """Every mission (open or closed) of the given organisations, newest first."""
+    ids = [organisation.id for organisation in organisations]
+    if not ids:
+        return []
+    return db.session.scalars(sa.select(Mission).where(Mission.organisation_id.in_(ids))
+                              .order_by(sa.case((Mission.status == MissionStatus.OPEN, 0), else_=1),
+                                        Mission.created_at.desc(), Mission.id.desc())).unique().all()
+
+
+def organisation_missions(organisation) -> list[Mission]:
+    """The public missions of one organisation, open, past included (its calendar)."""
+    Organisation, _status = _organisation_model()
+    query = public_missions(include_past=True).where(Mission.organisation_id == organisation.id)
+    return db.session.scalars(_ordered(query)).unique().all()
+
+
+def find_organisation(slug: str):
+    Organisation, OrganisationStatus = _organisation_model()
+    return db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug,
+                                                            Organisation.status == OrganisationStatus.APPROVED))
+
+
+def responses_of(mission: Mission) -> dict[str, list[Response]]:
+    """The answers of a mission grouped by status, oldest first."""
+    grouped: dict[str, list[Response]] = {status.value: [] for status in ResponseStatus}
+    for response in mission.responses:
+        grouped[response.status.value].append(response)
+    return grouped
+
+
+def waiting_answers(organisations) -> list[tuple[Mission, int]]:
+    """(mission, answers waiting for a decision) of the given organisations' open missions."""
+    ids = [organisation.id for organisation in organisations]
+    if not ids:
+        return []
+    rows = db.session.execute(
+        sa.select(Mission, sa.func.count(Response.id)).join(Response, Response.mission_id == Mission.id)
+        .where(Mission.organisation_id.in_(ids), Mission.status == MissionStatus.OPEN,
+               Response.status == ResponseStatus.PENDING)
+        .group_by(Mission.id).order_by(Mission.created_at.desc(), Mission.id.desc())
+    ).unique().all()
+    return [(mission, count) for mission, count in rows]
