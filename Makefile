@@ -4,9 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: install translations run demo test test-fast browsers lint clean
+.PHONY: install messages translations run demo test test-fast browsers lint clean
 
-$(BIN)/ptcc: pyproject.toml plugins/*/pyproject.toml
+$(BIN)/ptcc: pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]' $(patsubst %,-e %,$(wildcard plugins/*/))
@@ -14,11 +14,19 @@ $(BIN)/ptcc: pyproject.toml plugins/*/pyproject.toml
 
 install: $(BIN)/ptcc translations
 
+# Re-extract the core's messages and merge them into the fr and en catalogues (translations kept).
+messages: $(BIN)/ptcc
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
+	  --no-location --sort-output --project PTCC -o translations/messages.pot .
+	for lang in fr en; do \
+	  $(BIN)/pybabel update -i translations/messages.pot -d translations -D messages -l $$lang \
+	    --ignore-obsolete; done
+
+# Compile the core's fr and en catalogues, then every plugin's.
 translations: $(BIN)/ptcc
-	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages >/dev/null
-	@for d in plugins/*/; do \
-	  for cat in $$(find $$d -path '*LC_MESSAGES/*.po'); do \
-	    $(BIN)/pybabel compile -i $$cat -o $${cat%.po}.mo >/dev/null; done; done
+	$(BIN)/pybabel compile -d translations -D messages >/dev/null
+	@for cat in $$(find plugins -path '*/LC_MESSAGES/*.po' 2>/dev/null); do \
+	  $(BIN)/pybabel compile -i $$cat -o $${cat%.po}.mo >/dev/null || exit 1; done
 
 demo: install
 	PTCC_OUTBOX_INLINE=1 $(BIN)/ptcc demo

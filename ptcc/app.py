@@ -86,6 +86,11 @@ def configure_plugins(app: Flask) -> None:
     manager.register_blueprints(app)
     app.extensions["ptcc"].plugins = manager
 
+    from ptcc.i18n import compile_catalogues
+
+    for domain, folder in manager.translation_domains.items():
+        compile_catalogues(folder, domain)
+
 
 def configure_request_hooks(app: Flask) -> None:
     from ptcc.tenancy.resolver import bind_request_tenant
@@ -95,12 +100,22 @@ def configure_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def refuse_disabled_plugin():
+        """404 where the route's plugin is disabled; 503 with the command to run where it
+        is enabled but the territory's database lacks its tables."""
         from flask import abort
+
+        from ptcc.plugins.readiness import not_migrated_message
+        from ptcc.web.errors import render_error
 
         manager = app.extensions["ptcc"].plugins
         owner = manager.blueprint_owner.get(request.blueprint or "")
-        if owner and g.get("ptcc_tenant") is not None and not manager.is_enabled(owner):
+        if not owner or g.get("ptcc_tenant") is None or manager.infos[owner].core:
+            return None
+        if not manager.is_enabled(owner):
             abort(404)
+        if owner in manager.unmigrated_names():
+            return render_error(503, not_migrated_message([owner]))
+        return None
 
     app.after_request(set_security_headers)
 
@@ -142,13 +157,16 @@ def configure_templates(app: Flask) -> None:
 
     @app.context_processor
     def inject_site():
+        from flask import has_request_context
+
         if not has_tenant():
             return {"territory": None, "menu": [], "language_names": LANGUAGE_NAMES}
         from ptcc.admin.settings import territory_settings
 
         return {
             "territory": territory_settings(),
-            "menu": menu_entries(),
+            # E-mails are rendered from the CLI too, where there is no page and no menu.
+            "menu": menu_entries() if has_request_context() else [],
             "offered_locales": offered_locales(),
             "language_names": LANGUAGE_NAMES,
             "current_user": current_user,

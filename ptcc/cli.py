@@ -1,4 +1,4 @@
-"""The ``ptcc`` command: territories, databases, outbox, demo data, plugins."""
+"""The ``ptcc`` command: territories, databases, outbox, demo data, plugins (``ptcc.plugins.cli``)."""
 
 from __future__ import annotations
 
@@ -28,9 +28,13 @@ def register_commands(app) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(demo_command)
-    for command in app.extensions["ptcc"].plugins.startup_hook("ptcc_cli_commands")():
-        for cmd in command or []:
-            app.cli.add_command(cmd)
+    from ptcc.plugins.cli import plugin_command_groups, plugin_group
+
+    app.cli.add_command(plugin_group)
+    for group in plugin_command_groups(app.extensions["ptcc"].plugins):
+        if group.name in app.cli.commands:
+            raise RuntimeError(f"plugin {group.name!r}: its command group would hide `ptcc {group.name}`")
+        app.cli.add_command(group)
 
 
 def _selected_tenants(slugs: tuple[str, ...]) -> list[Tenant]:

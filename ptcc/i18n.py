@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import request, session
+from flask_babel import Domain, LazyString, get_domain
 from flask_login import current_user
 
 from ptcc.tenancy import has_tenant
@@ -48,3 +51,109 @@ def select_timezone() -> str:
     from ptcc.admin.settings import territory_settings
 
     return territory_settings().timezone
+
+
+# --- plugins' own gettext domains ------------------------------------------------------
+
+
+class DomainTranslations:
+    """gettext functions bound to one plugin's catalogues, falling back to the core's.
+
+    A message missing from the plugin's catalogue is looked up in the core's
+    ``messages`` domain, so that core templates (``base.html``) stay translated
+    when a plugin's ``_`` replaces the core's in its pages.
+    """
+
+    def __init__(self, domain: str, folder: str | Path | None = None):
+        self.domain_name = domain
+        self._folder = str(folder) if folder else None
+        self._domain: Domain | None = None
+
+    @property
+    def domain(self) -> Domain:
+        if self._domain is None:
+            folder = self._folder or _registered_folder(self.domain_name)
+            self._domain = Domain(translation_directories=[folder], domain=self.domain_name)
+        return self._domain
+
+    def _lookup(self, single: str, plural: str | None = None, num: int | None = None) -> str:
+        own = self.domain.get_translations()
+        text = own.ugettext(single) if plural is None else own.ungettext(single, plural, num)
+        if text in (single, plural):  # not translated here: try the core's catalogue
+            core = get_domain().get_translations()
+            text = core.ugettext(single) if plural is None else core.ungettext(single, plural, num)
+        return text
+
+    def gettext(self, string: str, **variables) -> str:
+        text = self._lookup(string)
+        return text % variables if variables else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        return self._lookup(singular, plural, num) % variables
+
+    def lazy_gettext(self, string: str, **variables) -> LazyString:
+        return LazyString(self.gettext, string, **variables)
+
+    def lazy_ngettext(self, singular: str, plural: str, num: int, **variables) -> LazyString:
+        return LazyString(self.ngettext, singular, plural, num, **variables)
+
+    def template_globals(self) -> dict:
+        """For a blueprint's context processor: templates' ``_``, ``gettext`` and ``ngettext``
+        (also used by ``{% trans %}``) then translate in this domain first."""
+        return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext}
+
+    def install(self, blueprint) -> None:
+        """Make this domain the one of every template rendered by ``blueprint``'s views."""
+        blueprint.context_processor(self.template_globals)
+
+
+_domains: dict[str, DomainTranslations] = {}
+
+
+def domain_gettext(domain: str, folder: str | Path | None = None) -> DomainTranslations:
+    """The translation functions of a plugin's gettext ``domain``.
+
+    ``folder`` defaults to the one the plugin returned from ``ptcc_translations_dir``::
+
+        t = domain_gettext("volunteering")
+        _, _l = t.gettext, t.lazy_gettext
+    """
+    if domain not in _domains:
+        _domains[domain] = DomainTranslations(domain, folder)
+    return _domains[domain]
+
+
+def _registered_folder(domain: str) -> str:
+    from flask import current_app
+
+    folders = current_app.extensions["ptcc"].plugins.translation_domains
+    if domain not in folders:
+        raise LookupError(f"gettext domain {domain!r} is not declared by any plugin's ptcc_translations_dir")
+    return folders[domain]
+
+
+def compile_catalogues(folder: str | Path, domain: str) -> list[Path]:
+    """Write the ``.mo`` of each ``<locale>/LC_MESSAGES/<domain>.po`` that is missing or older.
+
+    ``make translations`` compiles every catalogue; the application calls this at
+    start-up so that a freshly scaffolded or edited plugin is translated at once.
+    A read-only installation keeps the catalogues it was shipped with.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po_path in Path(folder).glob(f"*/LC_MESSAGES/{domain}.po"):
+        mo_path = po_path.with_suffix(".mo")
+        try:
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            with po_path.open("rb") as po_file:
+                catalogue = read_po(po_file, locale=po_path.parent.parent.name, domain=domain)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalogue)
+        except OSError:
+            continue
+        written.append(mo_path)
+    return written

@@ -20,6 +20,7 @@ CORE_MODEL_MODULES = (
     "ptcc.admin.models",
     "ptcc.audit.models",
     "ptcc.outbox.models",
+    "ptcc.activity.models",
 )
 
 
@@ -91,7 +92,23 @@ def migration_state(tenant: Tenant) -> str:
     current = current_revisions(tenant)
     if not current:
         return "empty"
-    return "up to date" if current == head_revisions() else "behind"
+    return "up to date" if head_revisions() <= applied_revisions(current) else "behind"
+
+
+def applied_revisions(current: set[str] | frozenset[str], script: ScriptDirectory | None = None) -> set[str]:
+    """Every revision at or below the database's recorded ones, dependencies included.
+
+    ``alembic_version`` keeps only the tips: once a plugin's branch depends on the
+    core's head, the core's head is applied without being recorded there.
+    """
+    script = script or ScriptDirectory.from_config(alembic_config())
+    applied: set[str] = set()
+    for revision in current:
+        try:
+            applied.update(r.revision for r in script.iterate_revisions(revision, "base"))
+        except Exception:  # recorded by a newer code base or a removed plugin
+            applied.add(revision)
+    return applied
 
 
 def _check_server_reachable(url: str) -> None:
@@ -119,9 +136,30 @@ def schema_drift(tenant: Tenant) -> list:
     from ptcc.extensions import db
 
     import_all_models()
+    foreign = foreign_tables()
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        return not (type_ == "table" and name in foreign)
+
     with state().engines.get(tenant).connect() as conn:
-        ctx = Ctx.configure(conn, opts={"compare_type": True, "render_as_batch": conn.dialect.name == "sqlite"})
+        ctx = Ctx.configure(conn, opts={"compare_type": True, "render_as_batch": conn.dialect.name == "sqlite",
+                                        "include_object": include_object})
         return [d for d in compare_metadata(ctx, db.metadata) if not _is_version_table(d)]
+
+
+def foreign_tables() -> set[str]:
+    """Tables of models imported in this process that belong neither to the core nor to a
+    plugin of this application (another application built in the same process, as tests do)."""
+    from ptcc.extensions import db
+
+    ours = set()
+    for _name, models in state().plugins.each_result("ptcc_models"):
+        ours.update(model.__table__.name for model in models or [])
+    return {
+        mapper.local_table.name
+        for mapper in db.Model.registry.mappers
+        if not mapper.class_.__module__.startswith("ptcc.") and mapper.local_table.name not in ours
+    }
 
 
 def _is_version_table(diff) -> bool:

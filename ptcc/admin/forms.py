@@ -12,7 +12,15 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, Form, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Form,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import ColorField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -114,8 +122,44 @@ class AppearanceSection(FlaskForm):
     remove_logo = BooleanField(_l("Remove the current logo"))
 
 
-class SettingsForm(IdentitySection, LanguagesSection, TimeSection, AppearanceSection):
+def _plugin_choices():
+    from ptcc.plugins.manager import plugin_manager
+
+    return [(info.name, info.description or info.name)
+            for info in sorted(plugin_manager().optional(), key=lambda i: i.name)]
+
+
+class PluginsSection(FlaskForm):
+    plugins = MultiCheckboxField(
+        _l("Enabled plugins"),
+        choices=_plugin_choices,
+        validate_choice=False,  # the service names the unknown ones
+        description=_l("A disabled plugin's pages, menu entries, search results and datasets disappear "
+                       "from this territory; its data is kept."),
+    )
+
+
+class SettingsForm(IdentitySection, LanguagesSection, TimeSection, AppearanceSection, PluginsSection):
     """Every section of the settings page, validated together."""
+
+
+def plugin_settings_forms(current: dict[str, dict]) -> dict:
+    """Plugin name -> its ``ptcc_settings_form`` instance, prefixed with the plugin's name,
+    filled from the posted data or else from ``current`` (its effective settings)."""
+    from ptcc.plugins.manager import plugin_manager
+
+    manager = plugin_manager()
+    forms = {}
+    for info in sorted(manager.optional(), key=lambda i: i.name):
+        form_class = manager.call_one(info.name, "ptcc_settings_form")
+        if form_class is not None:
+            forms[info.name] = form_class(prefix=f"plugin-{info.name}", data=current.get(info.name, {}),
+                                          meta={"csrf": False})
+    return forms
+
+
+def plugin_form_values(form) -> dict:
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
 
 
 #: (legend, field names) in page order; the names are also the settings' keys
@@ -127,6 +171,11 @@ SETTINGS_SECTIONS = [
     (_l("Colours and logo"), ["primary_color", "accent_color", "logo", "remove_logo"]),
 ]
 LOGO_FIELDS = {"logo", "remove_logo"}
+#: Drawn by the page's plugins section, not by the generic loop over SETTINGS_SECTIONS.
+PLUGIN_FIELDS = {"plugins"}
+#: Posted by the page's plugins section: without it, no ticked box does not mean "disable
+#: every plugin" but "plugins not shown", and they stay as they are.
+PLUGINS_SHOWN = "plugins_shown"
 
 
 class RoleForm(FlaskForm):

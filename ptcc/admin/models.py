@@ -31,4 +31,6 @@ class TerritorySettings(db.Model):
     logo_filename: Mapped[str] = mapped_column(sa.String(120), default="")
     #: Enabled plugins; None follows tenant.toml.
     plugins: Mapped[list | None] = mapped_column(sa.JSON, default=None)
+    #: Plugin name -> {setting: value}, over each plugin's ptcc_default_settings.
+    plugin_settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

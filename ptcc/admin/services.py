@@ -27,6 +27,7 @@ from ptcc.audit.services import record
 from ptcc.errors import NotFound, ServiceError
 from ptcc.extensions import db
 from ptcc.i18n import SUPPORTED_LOCALES
+from ptcc.plugins import settings as plugin_choice
 from ptcc.web.theme import HEX_RE, contrast_ratio, meets_aa
 
 #: Readable names of the audit actions we know; others show their raw name.
@@ -56,6 +57,7 @@ DETAIL_LABELS = {
     "accent_color": _l("Accent colour"),
     "logo": _l("Logo"),
     "plugins": _l("Enabled plugins"),
+    "plugin_settings": _l("Plugin settings"),
     "old_role": _l("Former role"),
     "new_role": _l("New role"),
     "person": _l("Person"),
@@ -249,6 +251,7 @@ SETTING_CLEANERS = {
     "timezone": _clean_timezone,
     "primary_color": _color_cleaner("primary_color"),
     "accent_color": _color_cleaner("accent_color"),
+    "plugins": plugin_choice.clean_plugin_choice,
 }
 
 
@@ -258,6 +261,9 @@ def current_setting_values(actor) -> dict:
     effective = territory_settings()
     values = {key: getattr(effective, key) for key in SETTING_CLEANERS}
     values["locales"] = list(values["locales"])
+    values["plugins"] = plugin_choice.enabled_optional()
+    values["plugin_settings"] = {name: plugin_choice.plugin_settings(name)
+                                 for name in plugin_choice.installed_optional()}
     values["logo_filename"] = effective.logo_filename
     return values
 
@@ -275,13 +281,18 @@ class SettingsChange:
 
 
 def update_settings(actor, *, logo: bytes | None = None, logo_name: str = "", remove_logo: bool = False,
-                    **values) -> SettingsChange:
+                    plugin_settings: dict[str, dict] | None = None, **values) -> SettingsChange:
     """Check and store the given settings; only changed values are written.
 
     ``values`` are keys of ``SETTING_CLEANERS``. A ``logo`` (the file's bytes) replaces
     the current one; ``remove_logo`` drops it. The audit entry lists the changed fields
     with their old and new values. After the commit, call ``delete_logo_file`` with
     ``obsolete_logo``.
+
+    ``plugins`` (a key of ``values``) is the list of enabled optional plugins; a plugin
+    whose tables the territory's database lacks cannot be enabled (the message says
+    which command to run). ``plugin_settings`` maps plugin names to the values of
+    their settings forms.
     """
     require_role(actor, Role.ADMIN)
     unknown = set(values) - set(SETTING_CLEANERS)
@@ -300,13 +311,21 @@ def update_settings(actor, *, logo: bytes | None = None, logo_name: str = "", re
             raise ServiceError(problem, field="logo")
 
     changes = {key: {"old": current[key], "new": value} for key, value in cleaned.items() if current[key] != value}
+    if "plugins" in changes:
+        plugin_choice.refuse_unmigrated(set(changes["plugins"]["new"]) - set(changes["plugins"]["old"]))
+    old_plugin_values, new_plugin_values = plugin_choice.settings_changes(plugin_settings or {})
+    if new_plugin_values:
+        changes["plugin_settings"] = {"old": old_plugin_values, "new": new_plugin_values}
     row = db.session.get(TerritorySettings, 1)
     if row is None:
         row = TerritorySettings(id=1, name="", presentation="", locales=[], default_locale="", timezone="",
                                 primary_color="", accent_color="", logo_filename="")
         db.session.add(row)
     for key, change in changes.items():
-        setattr(row, key, change["new"])
+        if key == "plugin_settings":
+            row.plugin_settings = {**(row.plugin_settings or {}), **change["new"]}
+        else:
+            setattr(row, key, change["new"])
 
     result = SettingsChange(changes=changes)
     old_logo = row.logo_filename or ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import g
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -26,6 +26,8 @@ class EffectiveSettings:
     accent_color: str
     logo_filename: str
     plugins: tuple[str, ...]
+    #: Plugin name -> saved values (see ``ptcc.plugins.settings``).
+    plugin_settings: dict = field(default_factory=dict)
 
 
 def load_settings_row() -> TerritorySettings | None:
@@ -60,6 +62,7 @@ def territory_settings() -> EffectiveSettings:
         accent_color=(row.accent_color if row and row.accent_color else theme.get("accent", DEFAULT_ACCENT)),
         logo_filename=row.logo_filename if row else "",
         plugins=tuple(row.plugins) if row and row.plugins is not None else tenant.plugins,
+        plugin_settings=dict(row.plugin_settings or {}) if row else {},
     )
     g.ptcc_settings = settings
     return settings

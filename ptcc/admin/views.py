@@ -8,11 +8,14 @@ from ptcc.accounts.models import Role
 from ptcc.admin import services
 from ptcc.admin.forms import (
     LOGO_FIELDS,
+    PLUGINS_SHOWN,
     SETTINGS_SECTIONS,
     AuditFilterForm,
     PeopleFilterForm,
     RoleForm,
     SettingsForm,
+    plugin_form_values,
+    plugin_settings_forms,
 )
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
@@ -56,11 +59,21 @@ def dashboard():
 @login_required
 def settings():
     current = services.current_setting_values(current_user)
-    form = SettingsForm(data={key: value for key, value in current.items() if key != "logo_filename"})
+    form = SettingsForm(data={key: value for key, value in current.items()
+                              if key not in ("logo_filename", "plugin_settings")})
+    plugin_forms = plugin_settings_forms(current["plugin_settings"])
     status = 200
     if form.validate_on_submit():
         values = {name: form[name].data for _legend, names in SETTINGS_SECTIONS for name in names
                   if name not in LOGO_FIELDS}
+        show_plugins = bool(form.plugins.choices) and request.form.get(PLUGINS_SHOWN) == "1"
+        chosen = set(form.plugins.data or []) if show_plugins else set(current["plugins"])
+        if show_plugins:
+            values["plugins"] = sorted(chosen)
+        # A plugin's settings are checked only when the plugin stays or becomes enabled.
+        invalid = [name for name, sub in plugin_forms.items() if name in chosen and not sub.validate()]
+        if invalid:
+            return _render_settings(form, plugin_forms, current, 400)
         upload = form.logo.data
         logo = upload.read() if upload and getattr(upload, "filename", "") else None
         try:
@@ -69,6 +82,8 @@ def settings():
                 logo=logo,
                 logo_name=upload.filename if logo is not None else "",
                 remove_logo=form.remove_logo.data,
+                plugin_settings={name: plugin_form_values(sub) for name, sub in plugin_forms.items()
+                                 if name in chosen},
                 **values,
             )
         except (PermissionDenied, NotFound):
@@ -87,9 +102,23 @@ def settings():
             return redirect(url_for("admin.settings"))
     elif form.is_submitted():
         status = 400
-    return render_template("admin/settings.html", form=form, sections=SETTINGS_SECTIONS,
-                           logo_filename=current["logo_filename"],
-                           max_logo_kb=current_app.config["PTCC_MAX_LOGO_BYTES"] // 1024), status
+    return _render_settings(form, plugin_forms, current, status)
+
+
+def _render_settings(form, plugin_forms, current, status):
+    from ptcc.plugins.manager import plugin_manager
+    from ptcc.plugins.readiness import not_migrated_message
+
+    manager = plugin_manager()
+    unmigrated = manager.unmigrated_names()
+    return render_template(
+        "admin/settings.html", form=form, sections=SETTINGS_SECTIONS,
+        plugin_infos={info.name: info for info in manager.optional()},
+        plugin_forms=plugin_forms,
+        plugins_warning=not_migrated_message(unmigrated) if unmigrated else None,
+        logo_filename=current["logo_filename"],
+        max_logo_kb=current_app.config["PTCC_MAX_LOGO_BYTES"] // 1024,
+    ), status
 
 
 @login_required

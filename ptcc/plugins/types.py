@@ -10,6 +10,11 @@ from flask_login import AnonymousUserMixin
 
 @dataclass(frozen=True)
 class PluginInfo:
+    """What every plugin module declares as ``PLUGIN``.
+
+    ``name`` is the prefix of its tables, its Alembic branch label and its CLI group.
+    """
+
     name: str
     version: str
     description: str
@@ -46,7 +51,11 @@ class Block:
 
 @dataclass(frozen=True)
 class ActivityType:
+    """A kind of entry of the activity feed, e.g. ``volunteering.mission_posted``."""
+
+    #: Unique across plugins; prefix it with the plugin name.
     name: str
+    #: Shown beside each entry; give a lazy string (``lazy_gettext``).
     label: str
 
 
@@ -54,8 +63,11 @@ class ActivityType:
 class SearchResult:
     title: str
     url: str
+    #: Translated label of the kind of thing found ("Mission", "Organisation"…).
     kind: str
+    #: Plain text; templates escape it.
     excerpt: str = ""
+    #: Higher first once every provider's results are merged; keep it in [0, 1].
     score: float = 0.0
 
 
@@ -63,6 +75,7 @@ class SearchResult:
 class Dataset:
     title: str
     description: str
-    #: Each format with the endpoint that serves it, e.g. {"CSV": "volunteering.open_missions_csv"}.
+    #: Each format with the endpoint that serves it, e.g. {"CSV": "volunteering.open_missions_csv"},
+    #: or with ``(endpoint, url_values)``.
     formats: dict
     licence: str = "Licence Ouverte / Open Licence 2.0"

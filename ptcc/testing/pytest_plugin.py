@@ -55,15 +55,32 @@ def _write_territories(root: Path, plugins: dict[str, list[str]] | None = None) 
         (folder / "tenant.toml").write_text(tomli_w.dumps(content))
 
 
-def ptcc_test_plugins() -> dict[str, list[str]]:
-    """Plugins enabled per test territory; a plugin's conftest may override this fixture."""
-    return {}
+def discovered_plugins(plugins_path: str | None = None) -> list[str]:
+    """Names of the optional plugins an application would find: installed entry points and
+    the packages under ``PTCC_PLUGINS_PATH`` (default ``plugins``)."""
+    from ptcc.plugins.manager import PluginManager
+
+    manager = PluginManager()
+    manager.load_core()
+    manager.discover(plugins_path or os.environ.get("PTCC_PLUGINS_PATH", "plugins"))
+    return sorted(info.name for info in manager.optional())
 
 
 @pytest.fixture(scope="session")
 def ptcc_enabled_plugins():
-    """Which plugins each test territory enables; override in a plugin's conftest.py."""
-    return ptcc_test_plugins()
+    """Which plugins each test territory enables (their tenant.toml ``plugins``).
+
+    By default every discovered optional plugin, in both territories, so that the
+    isolation suite covers every plugin route. Override in a ``conftest.py``::
+
+        @pytest.fixture(scope="session")
+        def ptcc_enabled_plugins():
+            return {"alpha": ["volunteering"], "beta": []}
+
+    A single test disables or enables plugins with ``territory_plugins``.
+    """
+    names = discovered_plugins()
+    return {slug: list(names) for slug in TERRITORIES}
 
 
 @pytest.fixture(scope="session")
@@ -112,9 +129,15 @@ def _ptcc_session_app(ptcc_base_config):
                 # Development shortcut while a model has no migration yet; CI always migrates.
                 from ptcc.extensions import db
 
+                from alembic import command
+
                 migrate.import_all_models()
                 app.extensions["ptcc"].engines.ensure_database(tenant)
-                db.metadata.create_all(app.extensions["ptcc"].engines.get(tenant))
+                engine = app.extensions["ptcc"].engines.get(tenant)
+                db.metadata.create_all(engine)
+                # Stamped, so that plugins' tables count as migrated (ptcc.plugins.readiness).
+                with engine.begin() as conn:
+                    command.stamp(migrate.alembic_config(conn), "heads")
             else:
                 migrate.upgrade(tenant)
     yield app
@@ -214,6 +237,27 @@ def outbox(app):
                      "sent_at": m.sent_at, "attempts": m.attempts, "id": m.id} for m in rows]
 
     return read
+
+
+@pytest.fixture
+def territory_plugins(app):
+    """``territory_plugins("beta", [])``: the optional plugins a territory enables during this
+    test, stored in its settings row as the administration page does (emptied after the test)."""
+    from ptcc.admin.models import TerritorySettings
+    from ptcc.extensions import db
+    from ptcc.tenancy import tenant_context
+
+    def choose(slug: str, names) -> None:
+        with tenant_context(slug, app=app):
+            row = db.session.get(TerritorySettings, 1)
+            if row is None:
+                row = TerritorySettings(id=1, name="", presentation="", locales=[], default_locale="",
+                                        timezone="", primary_color="", accent_color="", logo_filename="")
+                db.session.add(row)
+            row.plugins = sorted(names)
+            db.session.commit()
+
+    return choose
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Core web module: home page, platform page, language, theme."""
+"""Core web module: home page, dashboard, search, open data, activity feed, language, theme."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -16,4 +16,11 @@ def ptcc_blueprints():
 
 @hookimpl
 def ptcc_menu_items(user):
-    return [MenuItem(label=str(_l("Home")), endpoint="web.index", order=0)]
+    from ptcc.accounts.permissions import is_signed_in
+
+    return [
+        MenuItem(label=str(_l("Home")), endpoint="web.index", order=0),
+        MenuItem(label=str(_l("My dashboard")), endpoint="web.dashboard", order=5, permission=is_signed_in),
+        MenuItem(label=str(_l("Activity")), endpoint="web.activity", order=80),
+        MenuItem(label=str(_l("Open data")), endpoint="web.open_data", order=90),
+    ]

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from ptcc.web import views
+from ptcc.web import pages, views
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -10,3 +10,7 @@ bp.add_url_rule("/healthz", "health", views.health)
 bp.add_url_rule("/theme.css", "theme_css", views.theme_css)
 bp.add_url_rule("/logo", "logo", views.logo)
 bp.add_url_rule("/language", "set_language", views.set_language, methods=["POST"])
+bp.add_url_rule("/search", "search", pages.search)
+bp.add_url_rule("/open-data", "open_data", pages.open_data)
+bp.add_url_rule("/activity", "activity", pages.activity)
+bp.add_url_rule("/dashboard", "dashboard", pages.dashboard)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ptcc.db import UTCDateTime, utcnow
+from ptcc.extensions import db
+
+
+class ActivityEntry(db.Model):
+    """One line of the territory's activity stream.
+
+    The link is stored as an endpoint and its URL values, not as a URL, so that it
+    is built per request (host name or ``/t/<slug>/`` prefix, current language).
+    """
+
+    __tablename__ = "activity_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: An ``ActivityType.name`` declared by ``plugin``.
+    kind: Mapped[str] = mapped_column(sa.String(80), index=True)
+    plugin: Mapped[str] = mapped_column(sa.String(40))
+    #: What happened to, e.g. the mission's title (plain text, shown escaped).
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    endpoint: Mapped[str] = mapped_column(sa.String(120), default="")
+    url_values: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: The actor's name when the entry was written (kept if the account goes).
+    actor_label: Mapped[str] = mapped_column(sa.String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -1,0 +1,93 @@
+"""Writing to and reading the activity stream. Services flush, the caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from werkzeug.routing import BuildError
+
+from ptcc.activity.models import ActivityEntry
+from ptcc.extensions import db
+from ptcc.plugins.manager import plugin_manager
+from ptcc.plugins.types import ActivityType
+
+SUBJECT_MAX = 300
+
+
+class UnknownActivityKind(ValueError):
+    """``publish`` was given a kind that no installed plugin declares (a programming error)."""
+
+
+def publish(kind: str, subject: str, endpoint: str, url_values: dict | None = None,
+            actor=None) -> ActivityEntry:
+    """Add an entry to the current territory's stream; flush, never commit.
+
+    ``kind`` must be the name of an ``ActivityType`` returned by some plugin's
+    ``ptcc_activity_types``; ``endpoint`` and ``url_values`` say where the entry
+    links (built with ``url_for`` when the feed is shown). ``actor`` is the person
+    who acted, or None for the system.
+    """
+    owner = plugin_manager().activity_kinds().get(kind)
+    if owner is None:
+        raise UnknownActivityKind(f"activity kind {kind!r} is not declared by any plugin's ptcc_activity_types")
+    is_person = actor is not None and getattr(actor, "is_authenticated", False) and getattr(actor, "id", None)
+    entry = ActivityEntry(
+        kind=kind,
+        plugin=owner,
+        subject=(subject or "").strip()[:SUBJECT_MAX],
+        endpoint=endpoint or "",
+        url_values=dict(url_values or {}),
+        actor_id=actor.id if is_person else None,
+        actor_label=(getattr(actor, "display_name", "") or "")[:120] if is_person else "",
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def visible_types() -> dict[str, ActivityType]:
+    """Kind -> ActivityType, for the plugins active in the current territory."""
+    found: dict[str, ActivityType] = {}
+    for contributed in plugin_manager().hook("ptcc_activity_types")():
+        for activity_type in contributed or []:
+            found[activity_type.name] = activity_type
+    return found
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    entry: ActivityEntry
+    label: str
+    url: str | None
+
+
+def _link(entry: ActivityEntry) -> str | None:
+    if not entry.endpoint:
+        return None
+    try:
+        return url_for(entry.endpoint, **(entry.url_values or {}))
+    except BuildError:
+        return None
+
+
+def feed_page(page: int = 1, per_page: int | None = None):
+    """A page of the visible entries, newest first; ``.items`` are ``FeedItem``s.
+
+    Entries of plugins disabled in this territory stay stored but are not shown.
+    """
+    types = visible_types()
+    query = (
+        sa.select(ActivityEntry)
+        .where(ActivityEntry.kind.in_(sorted(types)) if types else sa.false())
+        .order_by(ActivityEntry.created_at.desc(), ActivityEntry.id.desc())
+    )
+    result = db.paginate(query, page=max(page, 1), per_page=per_page or current_app.config["PTCC_PER_PAGE"],
+                         error_out=False)
+    result.items = [FeedItem(e, str(types[e.kind].label), _link(e)) for e in result.items]
+    return result
+
+
+def latest(limit: int = 5) -> list[FeedItem]:
+    return feed_page(1, per_page=limit).items
