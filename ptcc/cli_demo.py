@@ -52,6 +52,8 @@ def demo_command(reset: bool, yes: bool):
                     click.echo("  already has data, skipped (use --reset to build it again)")
                     continue
                 summary = build_territory(TERRITORIES[tenant.slug])
+                for lines in state().plugins.hook("ptcc_demo_content")():
+                    summary += lines or []
                 db.session.commit()
         except Exception as exc:
             failed.append(tenant.slug)

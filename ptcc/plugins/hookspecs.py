@@ -167,6 +167,16 @@ def ptcc_settings_form():
     """
 
 
+@hookspec
+def ptcc_demo_content():
+    """Add this plugin's demo content to the current territory; flush, do not commit.
+
+    Called by ``ptcc demo`` inside ``tenant_context``, after the core's people and
+    organisations exist, for the plugins the demo territory enables. Return lines
+    for the progress output; do nothing when the content is already there.
+    """
+
+
 # --- per territory: personal data ----------------------------------------------
 # These two run for every installed plugin whose tables the territory has, enabled
 # or not: a disabled plugin keeps its data, which must still be exported or erased.

@@ -99,6 +99,13 @@ def test_demo_builds_both_territories_once(demo):
         assert n["with_topics"] == n["organisations"], slug
         assert n["pending_requests"] >= 1, slug
 
+    # Plugins add their own demo content where the territory enables them.
+    assert "missions" in output
+    app = demo.app()
+    lyon_missions = TerritoryClient(app.test_client(), "lyon.localhost").get("/missions/")
+    assert lyon_missions.status_code == 200 and "Atelier d" in lyon_missions.get_data(as_text=True)
+    assert TerritoryClient(app.test_client(), "broceliande.localhost").get("/missions/").status_code == 404
+
     # The demo accounts work, and the home page shows the presentation text.
     app = demo.app()
     lyon = TerritoryClient(app.test_client(), "lyon.localhost")

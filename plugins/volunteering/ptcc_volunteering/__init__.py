@@ -57,6 +57,13 @@ def ptcc_menu_items(user):
 
 
 @hookimpl
+def ptcc_demo_content():
+    from ptcc_volunteering.demo import build_demo_missions
+
+    return build_demo_missions()
+
+
+@hookimpl
 def ptcc_home_blocks():
     from ptcc.plugins.settings import plugin_setting
     from ptcc_volunteering import queries
