@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Domain, LazyString, get_domain
 from flask_login import current_user
 
@@ -30,14 +30,16 @@ def select_locale() -> str:
     browser asks for English gets English where English is offered.
     """
     offered = offered_locales()
-    if current_user and current_user.is_authenticated and current_user.locale in offered:
-        return current_user.locale
-    chosen = session.get("locale")
-    if chosen in offered:
-        return chosen
-    best = request.accept_languages.best_match(offered) if request else None
-    if best:
-        return best
+    if has_request_context():
+        # CLI commands and jobs have no person, session or browser: the territory decides.
+        if current_user and current_user.is_authenticated and current_user.locale in offered:
+            return current_user.locale
+        chosen = session.get("locale")
+        if chosen in offered:
+            return chosen
+        best = request.accept_languages.best_match(offered)
+        if best:
+            return best
     if has_tenant():
         from ptcc.admin.settings import territory_settings
 

@@ -46,3 +46,13 @@ def test_engine_cache_is_bounded(app, territories):
     assert engines.cached_slugs() == ["beta"]
     assert engines.get(territories["alpha"]) is not first
     engines.dispose_all()
+
+
+def test_the_language_outside_a_request_is_the_territorys(app):
+    """No request, no person: the territory's default language (e-mails from the CLI)."""
+    from flask_babel import get_locale
+
+    from ptcc.tenancy import tenant_context
+
+    with tenant_context("alpha", app=app):
+        assert str(get_locale()) == "fr"
