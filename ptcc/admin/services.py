@@ -36,6 +36,18 @@ ACTION_LABELS = {
     "user.role_changed": _l("Role changed"),
     "account.deleted": _l("Account deleted"),
     "account.admin_created": _l("First administrator created"),
+    "organisation.requested": _l("Organisation asked to join"),
+    "organisation.approved": _l("Organisation approved"),
+    "organisation.refused": _l("Organisation refused"),
+    "organisation.resubmitted": _l("Organisation asked again"),
+    "organisation.updated": _l("Organisation profile changed"),
+    "membership.accepted": _l("Join request accepted"),
+    "membership.refused": _l("Join request refused"),
+    "membership.changed": _l("Member's role changed"),
+    "membership.removed": _l("Member removed"),
+    "invitation.sent": _l("Invitation sent"),
+    "invitation.cancelled": _l("Invitation cancelled"),
+    "invitation.accepted": _l("Invitation accepted"),
 }
 
 #: Readable names of the things audit entries point at.

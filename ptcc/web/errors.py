@@ -7,7 +7,7 @@ import logging
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
 from ptcc.errors import NotFound, PermissionDenied
@@ -23,6 +23,8 @@ def _messages():
         403: (_("Access denied"), _("You are not allowed to do this.")),
         404: (_("Page not found"), _("This page does not exist here.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        409: (_("Changed meanwhile"),
+              _("Someone changed the same thing at the same moment. Nothing of yours was saved; please try again.")),
         413: (_("Too large"), _("The file you sent is too large.")),
         429: (_("Too many attempts"), _("Too many attempts. Please wait a few minutes and try again.")),
         500: (_("Something went wrong"), _("An unexpected error happened. Nothing was changed; please try again.")),
@@ -72,6 +74,14 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(NoTenantError)
     def no_tenant(exc):
         return render_error(404)
+
+    @app.errorhandler(IntegrityError)
+    def conflict(exc):
+        # Services check uniqueness first; this is the race they cannot see (two requests
+        # taking the same slug at once). The transaction is rolled back, so nothing is half-saved.
+        _rollback()
+        log.warning("integrity error, answered 409: %s", exc.orig)
+        return render_error(409)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(ProgrammingError)

@@ -123,3 +123,18 @@ def test_audit_entries_of_alpha_are_not_shown_on_beta(admin_client, make_user, t
     assert "No administrative action has been recorded yet." in html and "Alpha Renamed" not in html
     with in_territory("beta"):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
+
+
+def test_every_action_the_code_records_has_a_readable_label():
+    """A new ``record(actor, "x.y", …)`` without a label would show its raw name in the log."""
+    import re
+    from pathlib import Path
+
+    from ptcc.admin.services import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2] / "ptcc"
+    recorded = set()
+    for source in root.rglob("*.py"):
+        recorded |= set(re.findall(r'record\(\s*[^,]+,\s*"([a-z_]+\.[a-z_]+)"', source.read_text(encoding="utf-8")))
+    assert recorded, "no record(...) call found: the pattern no longer matches the code"
+    assert sorted(recorded - set(ACTION_LABELS)) == []
