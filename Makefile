@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: install messages translations run demo test test-fast browsers lint clean
+.PHONY: install messages translations run demo demo-reset test test-fast clean
 
 $(BIN)/ptcc: pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ translations: $(BIN)/ptcc
 
 demo: install
 	PTCC_OUTBOX_INLINE=1 $(BIN)/ptcc demo
+
+demo-reset: install
+	PTCC_OUTBOX_INLINE=1 $(BIN)/ptcc demo --reset --yes
 
 run: demo
 	@echo ""
