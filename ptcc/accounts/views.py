@@ -24,14 +24,7 @@ from ptcc.extensions import db, limiter
 from ptcc.i18n import LANGUAGE_NAMES, offered_locales
 from ptcc.tenancy.keys import tenant_scoped_ip
 from ptcc.tenancy.context import current_slug_or_platform
-
-
-def _attach_error(form, exc: ServiceError) -> None:
-    field = form._fields.get(exc.field) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        flash(exc.message, "error")
+from ptcc.web.forms import attach_error
 
 
 def _safe_next(target: str | None) -> str:
@@ -67,7 +60,7 @@ def signup():
                              locale=str(request.accept_languages.best_match(offered_locales()) or ""))
         except ServiceError as exc:
             db.session.rollback()
-            _attach_error(form, exc)
+            attach_error(form, exc)
             status = 400
         else:
             db.session.commit()
@@ -164,7 +157,7 @@ def _new_password_page(purpose: str, token: str, endpoint: str):
             services.set_new_password(user, form.password.data)
         except ServiceError as exc:
             db.session.rollback()
-            _attach_error(form, exc)
+            attach_error(form, exc)
             status = 400
         else:
             db.session.commit()
@@ -197,7 +190,7 @@ def profile():
             services.update_profile(current_user, form.display_name.data, form.locale.data or "", offered)
         except ServiceError as exc:
             db.session.rollback()
-            _attach_error(form, exc)
+            attach_error(form, exc)
             status = 400
         else:
             db.session.commit()
@@ -226,7 +219,7 @@ def delete():
             services.delete_account(current_user, form.password.data)
         except ServiceError as exc:
             db.session.rollback()
-            _attach_error(form, exc)
+            attach_error(form, exc)
             status = 400
         else:
             db.session.commit()

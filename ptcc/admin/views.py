@@ -19,6 +19,7 @@ from ptcc.admin.forms import (
 )
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
+from ptcc.web.forms import attach_error, page_number
 
 
 #: What the audit table needs to present entries.
@@ -27,19 +28,6 @@ AUDIT_HELPERS = {
     "target_label": services.target_label,
     "describe_details": services.describe_details,
 }
-
-
-def _attach_error(form, exc: ServiceError) -> None:
-    """Show a service's refusal next to its field, or above the form."""
-    field = form._fields.get(exc.field) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        flash(exc.message, "error")
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _queue_url() -> str | None:
@@ -90,7 +78,7 @@ def settings():
             raise
         except ServiceError as exc:
             db.session.rollback()
-            _attach_error(form, exc)
+            attach_error(form, exc)
             status = 400
         else:
             db.session.commit()
@@ -127,12 +115,12 @@ def people():
     status = 200
     try:
         page = services.list_people(current_user, q=form.q.data or "", role=form.role.data or "",
-                                    page=_page_number())
+                                    page=page_number())
     except (PermissionDenied, NotFound):
         raise
     except ServiceError as exc:
-        _attach_error(form, exc)
-        page = services.list_people(current_user, q=form.q.data or "", page=_page_number())
+        attach_error(form, exc)
+        page = services.list_people(current_user, q=form.q.data or "", page=page_number())
         status = 400
     return render_template("admin/people.html", form=form, page=page,
                            can_change_roles=current_user.has_role(Role.ADMIN),
@@ -154,7 +142,7 @@ def change_role(user_id: int):
             raise
         except ServiceError as exc:
             db.session.rollback()
-            _attach_error(form, exc)
+            attach_error(form, exc)
             status = 400
         else:
             name, role = person.display_name, services.role_label(person.role)
@@ -179,5 +167,5 @@ def audit_log():
         + [(prefix, _("Everything about “%(prefix)s”", prefix=prefix)) for prefix in prefixes]
         + [(action, services.action_label(action)) for action in actions]
     )
-    page = services.audit_entries(current_user, action=form.action.data or "", page=_page_number())
+    page = services.audit_entries(current_user, action=form.action.data or "", page=page_number())
     return render_template("admin/audit.html", form=form, page=page, **AUDIT_HELPERS)

@@ -10,7 +10,8 @@ from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
 from ptcc.organisations import memberships, services
 from ptcc.organisations.forms import InvitationForm, MembershipForm
-from ptcc.organisations.views import attach_error, render
+from ptcc.organisations.views import render
+from ptcc.web.forms import attach_error
 
 
 def _membership_forms(overview) -> dict:

@@ -19,19 +19,7 @@ from ptcc.organisations import services
 from ptcc.organisations.forms import ORGANISATION_SECTIONS, DirectoryFilterForm, OrganisationForm, RefusalForm
 from ptcc.organisations.labels import KIND_LABELS, TEMPLATE_HELPERS
 from ptcc.organisations.models import OrganisationKind, OrganisationStatus, Topic
-
-
-def attach_error(form, exc: ServiceError) -> None:
-    """Show a service's refusal next to its field, or above the form."""
-    field = form._fields.get(exc.field) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        flash(exc.message, "error")
-
-
-def page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+from ptcc.web.forms import attach_error, page_number
 
 
 def render(template: str, status: int = 200, **context):

@@ -7,11 +7,8 @@ from flask_login import current_user, login_required
 
 from ptcc.activity.services import feed_page, latest
 from ptcc.web.discovery import open_datasets, search_everywhere
+from ptcc.web.forms import page_number
 from ptcc.web.menu import blocks
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def search():
@@ -24,7 +21,7 @@ def open_data():
 
 
 def activity():
-    return render_template("web/activity.html", page=feed_page(_page_number()))
+    return render_template("web/activity.html", page=feed_page(page_number()))
 
 
 @login_required

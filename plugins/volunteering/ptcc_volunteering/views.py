@@ -8,24 +8,12 @@ from flask_login import current_user, login_required
 
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
+from ptcc.web.forms import attach_error, page_number
 from ptcc_volunteering import exports, queries, services
 from ptcc_volunteering.forms import AnswerForm, ConfirmForm, EditMissionForm, FilterForm, MissionForm
 from ptcc_volunteering.i18n import _
 from ptcc_volunteering.models import ResponseStatus
 from ptcc_volunteering.tokens import calendar_token, user_from_calendar_token
-
-
-def _attach_error(form, exc: ServiceError) -> None:
-    """Show a service's refusal next to its field, or above the form."""
-    field = form._fields.get(exc.field) if form is not None and exc.field else None
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        flash(exc.message, "error")
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def read_filters(args) -> tuple[FilterForm, dict, bool]:
@@ -44,7 +32,7 @@ def read_filters(args) -> tuple[FilterForm, dict, bool]:
 
 def index():
     form, filters, valid = read_filters(request.args)
-    page = queries.page_of_missions(page=_page_number(), **filters)
+    page = queries.page_of_missions(page=page_number(), **filters)
     filtered = any(filters.values()) or bool(form.date.raw_data and form.date.raw_data[0])
     return render_template("volunteering/index.html", form=form, page=page, filtered=filtered,
                            can_post=bool(services.postable_organisations(current_user))), (200 if valid else 400)
@@ -83,7 +71,7 @@ def create():
             raise
         except ServiceError as exc:
             db.session.rollback()
-            _attach_error(form, exc)
+            attach_error(form, exc)
             status = 400
         else:
             db.session.commit()
@@ -109,7 +97,7 @@ def edit(mission_id: int):
             raise
         except ServiceError as exc:
             db.session.rollback()
-            _attach_error(form, exc)
+            attach_error(form, exc)
             status = 400
         else:
             db.session.commit()
@@ -159,7 +147,7 @@ def answer(mission_id: int):
         raise
     except ServiceError as exc:
         db.session.rollback()
-        _attach_error(form, exc)
+        attach_error(form, exc)
         return _mission_page(mission, form, 400 if exc.field else 409)
     db.session.commit()
     flash(_("Thank you! %(organisation)s has been told and will answer you by e-mail.",
