@@ -125,7 +125,7 @@ class AppearanceSection(FlaskForm):
 def _plugin_choices():
     from ptcc.plugins.manager import plugin_manager
 
-    return [(info.name, info.description or info.name)
+    return [(info.name, info.label)
             for info in sorted(plugin_manager().optional(), key=lambda i: i.name)]
 
 

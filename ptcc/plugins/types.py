@@ -17,9 +17,17 @@ class PluginInfo:
 
     name: str
     version: str
+    #: For operators (``ptcc plugin list``), in English.
     description: str
     #: Core modules are always enabled and exempt from the table prefix rule.
     core: bool = False
+    #: For the people of a territory (the settings page): a lazy string of the plugin's
+    #: own gettext domain, so that it reads in the page's language.
+    title: object = None
+
+    @property
+    def label(self) -> str:
+        return str(self.title) if self.title is not None else self.description or self.name
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptcc.plugins import ActivityType, Block, Dataset, MenuItem, PluginInfo, SearchResult, hookimpl
+from ptcc_volunteering.i18n import _l
 
 PLUGIN = PluginInfo(
     name="volunteering",
     version="0.1.0",
     description="Volunteer missions: organisations post them, people of the territory answer",
+    title=_l("Volunteer missions"),
 )
 HERE = Path(__file__).resolve().parent
 
