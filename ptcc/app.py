@@ -70,9 +70,11 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_i18n(app: Flask) -> None:
-    from ptcc.i18n import select_locale, select_timezone
+    from ptcc.i18n import compile_catalogues, select_locale, select_timezone
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+    # Only missing or outdated .mo files are written: a no-op once `make translations` ran.
+    compile_catalogues(PROJECT_ROOT / "translations", "messages")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
 

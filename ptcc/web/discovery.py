@@ -69,5 +69,5 @@ def open_datasets() -> list[ListedDataset]:
             links = [DatasetLink(fmt, url) for fmt, target in dataset.formats.items()
                      if (url := _build(target)) is not None]
             if links:
-                listed.append(ListedDataset(dataset, manager.infos[name].description, links))
+                listed.append(ListedDataset(dataset, manager.infos[name].label, links))
     return sorted(listed, key=lambda item: str(item.dataset.title).casefold())
