@@ -24,7 +24,7 @@ from ptcc.extensions import db, limiter
 from ptcc.i18n import LANGUAGE_NAMES, offered_locales
 from ptcc.tenancy.keys import tenant_scoped_ip
 from ptcc.tenancy.context import current_slug_or_platform
-from ptcc.web.forms import attach_error
+from ptcc.web.forms import service_transaction
 
 
 def _safe_next(target: str | None) -> str:
@@ -55,15 +55,12 @@ def signup():
     form = SignupForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             services.sign_up(form.email.data, form.display_name.data, form.password.data,
                              locale=str(request.accept_languages.best_match(offered_locales()) or ""))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
-            db.session.commit()
             return render_template("accounts/check_mail.html", email=services.normalise_email(form.email.data))
     elif form.is_submitted():
         status = 400
@@ -153,14 +150,11 @@ def _new_password_page(purpose: str, token: str, endpoint: str):
     form = NewPasswordForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             services.set_new_password(user, form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
-            db.session.commit()
             logout_user()
             flash(_("Your password is saved. You can sign in with it now."), "success")
             return redirect(url_for("accounts.login"))
@@ -186,14 +180,11 @@ def profile():
         (code, LANGUAGE_NAMES.get(code, code)) for code in offered]
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             services.update_profile(current_user, form.display_name.data, form.locale.data or "", offered)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
-            db.session.commit()
             session.pop("locale", None)
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
@@ -215,14 +206,11 @@ def delete():
     form = DeleteAccountForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             services.delete_account(current_user, form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
-            db.session.commit()
             logout_user()
             session.clear()
             flash(_("Your account and your personal data were deleted."), "success")

@@ -18,8 +18,7 @@ from ptcc.admin.forms import (
     plugin_settings_forms,
 )
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
-from ptcc.extensions import db
-from ptcc.web.forms import attach_error, page_number
+from ptcc.web.forms import attach_error, page_number, service_transaction
 
 
 #: What the audit table needs to present entries.
@@ -64,7 +63,7 @@ def settings():
             return _render_settings(form, plugin_forms, current, 400)
         upload = form.logo.data
         logo = upload.read() if upload and getattr(upload, "filename", "") else None
-        try:
+        with service_transaction(form) as outcome:
             result = services.update_settings(
                 current_user,
                 logo=logo,
@@ -74,14 +73,9 @@ def settings():
                                  if name in chosen},
                 **values,
             )
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
-            db.session.commit()
             services.delete_logo_file(result.obsolete_logo)
             if result.changed:
                 flash(_("The territory's settings were saved."), "success")
@@ -136,17 +130,12 @@ def change_role(user_id: int):
     form = RoleForm(data={"role": suggested})
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             services.change_role(current_user, person, form.role.data)
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
             name, role = person.display_name, services.role_label(person.role)
-            db.session.commit()
             flash(_("%(name)s is now: %(role)s.", name=name, role=role), "success")
             if current_user.has_role(Role.MODERATOR):
                 return redirect(url_for("admin.people"))

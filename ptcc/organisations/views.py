@@ -19,7 +19,7 @@ from ptcc.organisations import services
 from ptcc.organisations.forms import ORGANISATION_SECTIONS, DirectoryFilterForm, OrganisationForm, RefusalForm
 from ptcc.organisations.labels import KIND_LABELS, TEMPLATE_HELPERS
 from ptcc.organisations.models import OrganisationKind, OrganisationStatus, Topic
-from ptcc.web.forms import attach_error, page_number
+from ptcc.web.forms import attach_error, page_number, service_transaction
 
 
 def render(template: str, status: int = 200, **context):
@@ -79,17 +79,12 @@ def new():
     form = _profile_form()
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             organisation = services.create_organisation(current_user, **_profile_values(form))
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
             slug, name = organisation.slug, organisation.name
-            db.session.commit()
             flash(_("%(name)s was created. Its request to join the territory now waits for the moderators; "
                     "you will receive an e-mail when they decide.", name=name), "success")
             return redirect(url_for("organisations.show", slug=slug))
@@ -111,16 +106,11 @@ def edit(slug: str):
         "topics": [topic.slug for topic in organisation.topics]})
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             changed = services.update_organisation(current_user, organisation, **_profile_values(form))
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
-            db.session.commit()
             flash(_("The profile was saved.") if changed else _("Nothing was changed."),
                   "success" if changed else "info")
             return redirect(url_for("organisations.show", slug=slug))
@@ -181,17 +171,12 @@ def refuse(slug: str):
         flash(_("The request of %(name)s was already answered.", name=organisation.name), "info")
         return redirect(url_for("organisations.queue"))
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             services.refuse(current_user, organisation, form.reason.data)
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
             name = organisation.name
-            db.session.commit()
             flash(_("The request of %(name)s was refused; its owners were told why.", name=name), "success")
             return redirect(url_for("organisations.queue"))
     elif form.is_submitted():

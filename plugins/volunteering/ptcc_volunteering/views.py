@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
-from ptcc.web.forms import attach_error, page_number
+from ptcc.web.forms import attach_error, page_number, service_transaction
 from ptcc_volunteering import exports, queries, services
 from ptcc_volunteering.forms import AnswerForm, ConfirmForm, EditMissionForm, FilterForm, MissionForm
 from ptcc_volunteering.i18n import _
@@ -65,16 +65,11 @@ def create():
     status = 200
     if form.validate_on_submit():
         organisation = next(o for o in organisations if o.id == form.organisation.data)
-        try:
+        with service_transaction(form) as outcome:
             mission = services.create_mission(current_user, organisation, **form.mission_values())
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
-            db.session.commit()
             flash(_("The mission is published."), "success")
             return redirect(url_for("volunteering.show", mission_id=mission.id))
     elif form.is_submitted():
@@ -91,16 +86,11 @@ def edit(mission_id: int):
         form.skills.data = ", ".join(mission.skill_labels)
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_transaction(form) as outcome:
             services.update_mission(current_user, mission, **form.mission_values())
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        if outcome.refused:
             status = 400
         else:
-            db.session.commit()
             flash(_("The mission is updated."), "success")
             return redirect(url_for("volunteering.show", mission_id=mission.id))
     elif form.is_submitted():
