@@ -18,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
     configure_config(app, config)
+    configure_routing(app)
     configure_tenancy(app)
     configure_extensions(app)
     configure_i18n(app)
@@ -31,6 +32,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def configure_config(app: Flask, config) -> None:
     load_config(app, config)
+
+
+def configure_routing(app: Flask) -> None:
+    """Bounded URL converters, before any blueprint adds its rules."""
+    from ptcc.web import converters
+
+    converters.install(app.url_map)
 
 
 def configure_tenancy(app: Flask) -> None:
@@ -96,9 +104,11 @@ def configure_plugins(app: Flask) -> None:
 
 def configure_request_hooks(app: Flask) -> None:
     from ptcc.tenancy.resolver import bind_request_tenant
+    from ptcc.web.input import refuse_nul_bytes
     from ptcc.web.security import set_security_headers
 
-    app.before_request_funcs.setdefault(None, []).insert(0, bind_request_tenant)
+    # Before every other hook, CSRF's included: which territory, then input no view may see.
+    app.before_request_funcs.setdefault(None, [])[0:0] = [bind_request_tenant, refuse_nul_bytes]
 
     @app.before_request
     def refuse_disabled_plugin():
@@ -163,7 +173,7 @@ def configure_templates(app: Flask) -> None:
 
         if not has_tenant():
             return {"territory": None, "menu": [], "language_names": LANGUAGE_NAMES}
-        from ptcc.admin.settings import territory_settings
+        from ptcc.tenancy.settings import territory_settings
 
         return {
             "territory": territory_settings(),

@@ -18,7 +18,7 @@ SUPPORTED_LOCALES = tuple(LANGUAGE_NAMES)
 def offered_locales() -> tuple[str, ...]:
     if not has_tenant():
         return SUPPORTED_LOCALES
-    from ptcc.admin.settings import territory_settings
+    from ptcc.tenancy.settings import territory_settings
 
     return territory_settings().locales
 
@@ -41,7 +41,7 @@ def select_locale() -> str:
         if best:
             return best
     if has_tenant():
-        from ptcc.admin.settings import territory_settings
+        from ptcc.tenancy.settings import territory_settings
 
         return territory_settings().default_locale
     return "fr"
@@ -50,7 +50,7 @@ def select_locale() -> str:
 def select_timezone() -> str:
     if not has_tenant():
         return "Europe/Paris"
-    from ptcc.admin.settings import territory_settings
+    from ptcc.tenancy.settings import territory_settings
 
     return territory_settings().timezone
 

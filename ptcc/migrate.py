@@ -17,7 +17,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 CORE_MODEL_MODULES = (
     "ptcc.accounts.models",
     "ptcc.organisations.models",
-    "ptcc.admin.models",
+    "ptcc.tenancy.models",
     "ptcc.audit.models",
     "ptcc.outbox.models",
     "ptcc.activity.models",

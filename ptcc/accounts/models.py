@@ -14,6 +14,12 @@ from ptcc.db import UTCDateTime, utcnow
 from ptcc.extensions import db
 
 
+
+def hash_password(password: str) -> str:
+    """The only hashing scheme: scrypt, salted (werkzeug's format keeps the parameters)."""
+    return generate_password_hash(password, method="scrypt")
+
+
 class Role(str, enum.Enum):
     """Territory-wide role; organisation roles live on memberships."""
 
@@ -47,7 +53,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -14,19 +14,21 @@ from functools import cache
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
-from ptcc.accounts.models import Role, User
+from ptcc.accounts.models import Role, User, hash_password
 from ptcc.accounts.permissions import require_signed_in
 from ptcc.accounts.tokens import BadToken, make_token, read_token
 from ptcc.audit.services import record
 from ptcc.db import utcnow
 from ptcc.errors import ServiceError
 from ptcc.extensions import db
-from ptcc.outbox.services import queue_templated_email
+from ptcc.outbox.services import composer, queue_deferred, queue_templated_email, render_templated_email
 from ptcc.web.urls import external_url
 
 MIN_PASSWORD_LENGTH = 10
+#: Outbox kind of a password reset, composed when sent (see ``request_password_reset``).
+RESET_KIND = "accounts.password_reset"
 
 
 def normalise_email(email: str) -> str:
@@ -45,7 +47,7 @@ def check_password_strength(password: str) -> None:
 
 @cache
 def _dummy_hash() -> str:
-    return generate_password_hash("no account has this password", method="scrypt")
+    return hash_password("no account has this password")
 
 
 def _password_fingerprint(user: User) -> str:
@@ -60,17 +62,19 @@ def sign_up(email: str, display_name: str, password: str, locale: str = "") -> U
     """Create an unverified account and queue its verification e-mail.
 
     When the address already has an account, nothing is created and its owner is
-    told by e-mail instead; the caller shows the same page in both cases.
+    told by e-mail instead; the caller shows the same page in both cases, and both
+    cases cost the same (one password hash, one e-mail) so that timing tells nothing.
     """
     check_password_strength(password)
     email = normalise_email(email)
+    password_hash = hash_password(password)
     existing = find_by_email(email)
     if existing is not None:
         queue_templated_email(existing.email, "accounts/email/already_registered", existing.locale or locale,
                               user=existing, reset_url=external_url("accounts.reset_request"))
         return None
-    user = User(email=email, display_name=display_name.strip(), locale=locale, role=Role.MEMBER)
-    user.set_password(password)
+    user = User(email=email, display_name=display_name.strip(), locale=locale, role=Role.MEMBER,
+                password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
     queue_verification(user)
@@ -117,14 +121,23 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def request_password_reset(email: str) -> None:
-    """Queue a reset link when the address has an account; say nothing either way."""
+    """Queue a reset for the address; the outbox worker sends the link only if it has an account.
+
+    The request itself does the same thing for every address (one queued row, no look-up),
+    so neither its answer nor its duration says whether the address has an account.
+    """
+    queue_deferred(RESET_KIND, normalise_email(email))
+
+
+@composer(RESET_KIND)
+def compose_password_reset(email: str) -> tuple[str, str] | None:
     user = find_by_email(email)
     if user is None:
-        return
+        return None
     token = make_token("reset", {"uid": user.id, "fp": _password_fingerprint(user)})
-    queue_templated_email(user.email, "accounts/email/reset", user.locale, user=user,
-                          url=external_url("accounts.reset_password", token=token),
-                          hours=current_app.config["PTCC_RESET_MAX_AGE"] // 3600 or 1)
+    return render_templated_email("accounts/email/reset", user.locale, user=user,
+                                  url=external_url("accounts.reset_password", token=token),
+                                  hours=current_app.config["PTCC_RESET_MAX_AGE"] // 3600 or 1)
 
 
 def queue_set_password(user: User) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
-
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -25,19 +23,14 @@ from ptcc.i18n import LANGUAGE_NAMES, offered_locales
 from ptcc.tenancy.keys import tenant_scoped_ip
 from ptcc.tenancy.context import current_slug_or_platform
 from ptcc.web.forms import service_transaction
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: an open redirect would make the login page a phishing tool."""
-    target = target or ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("web.index")
-    return target
+from ptcc.web.redirects import safe_next
 
 
 def _account_key() -> str:
-    return f"{current_slug_or_platform()}|account|{services.normalise_email(request.form.get('email', ''))}"
+    """Per account *and* client address: a stranger who tries an address from elsewhere uses up
+    their own attempts, never those of the owner (see the README's sign-in limits)."""
+    email = services.normalise_email(request.form.get("email", ""))
+    return f"{current_slug_or_platform()}|account|{email}|{request.remote_addr or '-'}"
 
 
 def _ip_limit() -> str:
@@ -113,7 +106,7 @@ def login():
             login_user(user)
             if not user.is_verified:
                 flash(_("Please confirm your e-mail address: the link is in the message we sent you."), "info")
-            return redirect(_safe_next(form.next.data))
+            return redirect(safe_next(form.next.data))
     elif form.is_submitted():
         status = 400
     return render_template("accounts/login.html", form=form), status
@@ -198,7 +191,8 @@ def export():
     data = services.personal_data(current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
     return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": "attachment; filename=ptcc-personal-data.json"})
+                    headers={"Content-Disposition": "attachment; filename=ptcc-personal-data.json",
+                             "Cache-Control": "no-store"})
 
 
 @login_required

@@ -10,11 +10,9 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    Form,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -28,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ptcc.accounts.models import Role
 from ptcc.admin import services
 from ptcc.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES
+from ptcc.web.forms import FilterForm, Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,7 +46,7 @@ def _role_choices():
     return [(role.value, services.role_label(role)) for role in Role]
 
 
-class IdentitySection(FlaskForm):
+class IdentitySection(Form):
     name = StringField(_l("Territory name"), validators=[DataRequired(), Length(max=120)])
     presentation = TextAreaField(
         _l("Presentation"),
@@ -56,7 +55,7 @@ class IdentitySection(FlaskForm):
     )
 
 
-class LanguagesSection(FlaskForm):
+class LanguagesSection(Form):
     locales = MultiCheckboxField(_l("Offered languages"), choices=_language_choices)
     default_locale = SelectField(_l("Default language"), choices=_language_choices)
 
@@ -71,7 +70,7 @@ class LanguagesSection(FlaskForm):
             raise ValidationError(problem[1])
 
 
-class TimeSection(FlaskForm):
+class TimeSection(Form):
     timezone = SelectField(
         _l("Time zone"),
         choices=_timezone_choices,
@@ -102,7 +101,7 @@ def _logo_size_and_type(form, field):
         raise ValidationError(problem)
 
 
-class AppearanceSection(FlaskForm):
+class AppearanceSection(Form):
     primary_color = ColorField(
         _l("Main colour"),
         validators=[DataRequired(), _readable_on_white],
@@ -129,7 +128,7 @@ def _plugin_choices():
             for info in sorted(plugin_manager().optional(), key=lambda i: i.name)]
 
 
-class PluginsSection(FlaskForm):
+class PluginsSection(Form):
     plugins = MultiCheckboxField(
         _l("Enabled plugins"),
         choices=_plugin_choices,
@@ -178,16 +177,16 @@ PLUGIN_FIELDS = {"plugins"}
 PLUGINS_SHOWN = "plugins_shown"
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("New role"), choices=_role_choices)
 
 
-class PeopleFilterForm(Form):
+class PeopleFilterForm(FilterForm):
     """The GET form above the people list (no CSRF: it changes nothing)."""
 
     q = SearchField(_l("Name or e-mail"), validators=[Optional()])
     role = SelectField(_l("Role"), choices=lambda: [("", _l("All roles"))] + _role_choices(), validators=[Optional()])
 
 
-class AuditFilterForm(Form):
+class AuditFilterForm(FilterForm):
     action = SelectField(_l("Action"), validators=[Optional()], validate_choice=False)

@@ -20,14 +20,14 @@ from flask_babel import lazy_gettext as _l
 
 from ptcc.accounts.models import Role, User
 from ptcc.accounts.permissions import require_role
-from ptcc.admin.models import TerritorySettings
-from ptcc.admin.settings import forget_cached_settings, territory_settings
 from ptcc.audit.models import AuditEntry
 from ptcc.audit.services import record
 from ptcc.errors import NotFound, ServiceError
 from ptcc.extensions import db
 from ptcc.i18n import SUPPORTED_LOCALES
 from ptcc.plugins import settings as plugin_choice
+from ptcc.tenancy.models import TerritorySettings
+from ptcc.tenancy.settings import forget_cached_settings, territory_settings
 from ptcc.web.theme import HEX_RE, contrast_ratio, meets_aa
 
 #: Readable names of the audit actions we know; others show their raw name.

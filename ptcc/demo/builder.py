@@ -54,7 +54,7 @@ def create_people(specs: list[dict]) -> dict:
 
 
 def create_settings(content: dict) -> None:
-    from ptcc.admin.models import TerritorySettings
+    from ptcc.tenancy.models import TerritorySettings
 
     row = db.session.get(TerritorySettings, 1) or TerritorySettings(id=1)
     row.presentation = content["presentation"]

@@ -7,11 +7,9 @@ every mistake of a form shows at once, next to its field.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    Form,
     IntegerField,
     RadioField,
     SelectField,
@@ -26,6 +24,7 @@ from ptcc.organisations import identifiers
 from ptcc.organisations.labels import CIRCLE_LABELS, KIND_LABELS, ROLE_LABELS
 from ptcc.organisations.models import Circle, MembershipRole, OrganisationKind
 from ptcc.organisations.services import MAX_DECLARED_MEMBERS
+from ptcc.web.forms import FilterForm, Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -55,7 +54,7 @@ def _identifier(cleaner):
     return check
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     """Creation and edition of a profile; ``topics.choices`` are set by the view."""
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the organisation's name.")), Length(max=160)])
@@ -102,7 +101,7 @@ ORGANISATION_SECTIONS = [
 ]
 
 
-class RefusalForm(FlaskForm):
+class RefusalForm(Form):
     reason = TextAreaField(
         _l("Reason for the refusal"),
         validators=[DataRequired(_l("Explain the refusal in a sentence: the requester will read it.")),
@@ -110,7 +109,7 @@ class RefusalForm(FlaskForm):
         description=_l("Sent to the organisation's owners and kept in the audit log."))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = EmailField(_l("E-mail address"),
                        validators=[DataRequired(_l("Give the e-mail address of the person to invite.")),
                                    Length(max=254)])
@@ -118,12 +117,12 @@ class InvitationForm(FlaskForm):
     may_sign = BooleanField(_l("May sign on behalf of the organisation"))
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(Form):
     role = SelectField(_l("Role"), choices=_role_choices)
     may_sign = BooleanField(_l("May sign on behalf of the organisation"))
 
 
-class DirectoryFilterForm(Form):
+class DirectoryFilterForm(FilterForm):
     """The GET form above the directory (no CSRF: it changes nothing); choices set by the view."""
 
     kind = SelectField(_l("Kind"), validators=[Optional()], validate_choice=False)

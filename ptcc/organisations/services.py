@@ -145,7 +145,7 @@ def requests_to_answer(user) -> list[tuple[Organisation, int]]:
 
 def locale_of(user: User | None) -> str:
     """The language to write to ``user`` in: theirs, else the territory's default."""
-    from ptcc.admin.settings import territory_settings
+    from ptcc.tenancy.settings import territory_settings
 
     if user is not None and user.locale:
         return user.locale

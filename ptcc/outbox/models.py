@@ -15,7 +15,8 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "email" today; relays to other territories will use their own kinds.
+    #: "email", or a kind composed at delivery (``ptcc.outbox.services.queue_deferred``); relays
+    #: to other territories will use their own kinds.
     kind: Mapped[str] = mapped_column(sa.String(30), default="email")
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))

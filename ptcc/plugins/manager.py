@@ -151,7 +151,7 @@ class PluginManager:
 
     def enabled_names(self) -> set[str]:
         """Core modules and the optional plugins the territory chose (installed ones only)."""
-        from ptcc.admin.settings import territory_settings
+        from ptcc.tenancy.settings import territory_settings
 
         chosen = set(territory_settings().plugins)
         return {name for name, info in self.infos.items() if info.core or name in chosen}

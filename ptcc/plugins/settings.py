@@ -17,7 +17,7 @@ def plugin_defaults(name: str) -> dict:
 
 def plugin_settings(name: str) -> dict:
     """The current territory's settings of plugin ``name``: defaults, then stored values."""
-    from ptcc.admin.settings import territory_settings
+    from ptcc.tenancy.settings import territory_settings
 
     values = plugin_defaults(name)
     stored = territory_settings().plugin_settings.get(name) or {}
@@ -48,7 +48,7 @@ def installed_optional() -> list[str]:
 
 def enabled_optional() -> list[str]:
     """The installed optional plugins the current territory enables, sorted."""
-    from ptcc.admin.settings import territory_settings
+    from ptcc.tenancy.settings import territory_settings
 
     installed = set(installed_optional())
     return sorted(name for name in territory_settings().plugins if name in installed)

@@ -13,13 +13,20 @@ from flask import abort, g, request
 from ptcc.tenancy.registry import Tenant, TenantRegistry
 
 PREFIX_RE = re.compile(r"^/t/([a-z][a-z0-9-]{1,39})(/.*)?$")
+#: A Host header as RFC 9110 allows it for us: a DNS name or an IP literal, an optional port.
+#: Anything else (user info, spaces, a second host) selects no territory.
+HOST_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+                     r"|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$")
 
 #: Endpoints that answer on a platform host without a territory.
 PLATFORM_ENDPOINTS = {"web.index", "web.platform_index", "static", "web.health"}
 
 
 def split_host(raw: str) -> str:
+    """The host name of a Host header without its port; "" for a malformed header."""
     host = (raw or "").strip().lower()
+    if not HOST_RE.match(host):
+        return ""
     if host.startswith("["):  # IPv6 literal
         return host.split("]")[0] + "]"
     return host.rsplit(":", 1)[0] if ":" in host else host

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from ptcc.errors import NotFound, PermissionDenied
 from ptcc.extensions import db
 from ptcc.tenancy import NoTenantError
+from ptcc.web.input import NulByteInRequest
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,11 @@ def register_error_handlers(app) -> None:
         if exc.code is None or exc.code < 400:
             return exc
         return render_error(exc.code)
+
+    @app.errorhandler(NulByteInRequest)
+    def nul_byte(exc):
+        return render_error(400, _("The request contains a NUL character, which no text may contain. "
+                                   "Nothing was changed."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

@@ -5,10 +5,33 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
+import wtforms
 from flask import flash, request
+from flask_wtf import FlaskForm
 
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
+from ptcc.web.input import shared_validators
+
+
+class _SharedValidation:
+    """Gives every field the platform's input rules (``ptcc.web.input.shared_validators``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self._fields.values():
+            extra = shared_validators(field)
+            if extra:
+                # A new list: the one given to the field class is shared by every instance.
+                field.validators = [*extra, *field.validators]
+
+
+class Form(_SharedValidation, FlaskForm):
+    """Base of every form that changes something: CSRF-protected, with the shared rules."""
+
+
+class FilterForm(_SharedValidation, wtforms.Form):
+    """Base of the GET forms above lists (search, filters): no CSRF, since they change nothing."""
 
 
 def attach_error(form, exc: ServiceError) -> None:
@@ -20,9 +43,13 @@ def attach_error(form, exc: ServiceError) -> None:
         flash(exc.message, "error")
 
 
+#: No list is longer than this many pages; a larger ``?page=`` shows the last empty page.
+MAX_PAGE = 1_000_000
+
+
 def page_number() -> int:
-    """The ``?page=`` of a list, 1 when absent or nonsense."""
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    """The ``?page=`` of a list, 1 when absent or nonsense, never past ``MAX_PAGE``."""
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 class ServiceOutcome:

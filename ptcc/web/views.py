@@ -11,15 +11,15 @@ from flask import (
     request,
     send_from_directory,
     session,
-    url_for,
 )
 from flask_login import current_user
 
-from ptcc.admin.settings import territory_settings
 from ptcc.extensions import db
 from ptcc.i18n import offered_locales
 from ptcc.tenancy import current_tenant, has_tenant, state
+from ptcc.tenancy.settings import territory_settings
 from ptcc.web.menu import blocks
+from ptcc.web.redirects import safe_next
 from ptcc.web.theme import theme_stylesheet
 
 
@@ -61,13 +61,11 @@ def logo():
 
 def set_language():
     """Remember the chosen language (and on the account of a signed-in person)."""
+    target = safe_next(request.form.get("next", ""))
     locale = request.form.get("locale", "")
     if locale in offered_locales():
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.index")
     return redirect(target)

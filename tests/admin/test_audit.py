@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from ptcc.admin.models import TerritorySettings
+from ptcc.tenancy.models import TerritorySettings
 from ptcc.audit.models import AuditEntry
 from ptcc.audit.services import record
 from ptcc.extensions import db

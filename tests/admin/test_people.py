@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from ptcc.accounts.models import Role, User
 from ptcc.admin import services
-from ptcc.admin.models import TerritorySettings
+from ptcc.tenancy.models import TerritorySettings
 from ptcc.audit.models import AuditEntry
 from ptcc.errors import ServiceError
 from ptcc.extensions import db

@@ -8,7 +8,7 @@ from flask_login import AnonymousUserMixin
 
 from ptcc.accounts.models import Role, User
 from ptcc.admin import services
-from ptcc.admin.models import TerritorySettings
+from ptcc.tenancy.models import TerritorySettings
 from ptcc.audit.models import AuditEntry
 from ptcc.errors import PermissionDenied
 from ptcc.extensions import db

@@ -29,7 +29,7 @@ def test_each_installed_plugin_has_a_checkbox_with_its_version(app, admin_client
 
 
 def test_a_plugin_unticked_on_the_page_answers_404(app, admin_client, beta, in_territory):
-    from ptcc.admin.models import TerritorySettings
+    from ptcc.tenancy.models import TerritorySettings
     from ptcc.extensions import db
     from tests.admin.conftest import settings_form
 

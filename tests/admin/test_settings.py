@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ptcc.admin.models import TerritorySettings
+from ptcc.tenancy.models import TerritorySettings
 from ptcc.audit.models import AuditEntry
 from ptcc.extensions import db
 from ptcc.web.theme import contrast_ratio

@@ -1,9 +1,9 @@
 """Isolation cases of the administration module."""
 
 from ptcc.accounts.models import User
-from ptcc.admin.models import TerritorySettings
 from ptcc.audit.services import record
 from ptcc.extensions import db
+from ptcc.tenancy.models import TerritorySettings
 from tests.isolation.framework import Case
 
 ORDER = 30

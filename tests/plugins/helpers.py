@@ -20,7 +20,7 @@ def settings_form(slug: str = "alpha", **overrides) -> dict:
 
 
 def stored_row(in_plugin_territory, slug: str):
-    from ptcc.admin.models import TerritorySettings
+    from ptcc.tenancy.models import TerritorySettings
     from ptcc.extensions import db
 
     with in_plugin_territory(slug):

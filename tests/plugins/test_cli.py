@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ptcc.admin.models import TerritorySettings
+from ptcc.tenancy.models import TerritorySettings
 from ptcc.extensions import db
 
 

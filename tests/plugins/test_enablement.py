@@ -19,7 +19,7 @@ def add_note(in_plugin_territory, slug: str, title: str) -> None:
 
 
 def choose_plugins(in_plugin_territory, slug: str, names: list[str]) -> None:
-    from ptcc.admin.models import TerritorySettings
+    from ptcc.tenancy.models import TerritorySettings
 
     with in_plugin_territory(slug):
         db.session.add(TerritorySettings(id=1, name="", presentation="", locales=[], default_locale="",
@@ -172,7 +172,7 @@ def test_the_plugin_translates_in_its_own_domain(site):
 
 
 def test_plugin_settings_default_then_stored(site, in_plugin_territory, plugin_app):
-    from ptcc.admin.models import TerritorySettings
+    from ptcc.tenancy.models import TerritorySettings
     from ptcc.plugins.settings import plugin_setting, plugin_settings
 
     assert "Bienvenue" in site("alpha").get("/sample/").get_data(as_text=True)

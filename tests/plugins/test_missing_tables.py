@@ -3,7 +3,7 @@ which command to run, and never crash a page."""
 
 from __future__ import annotations
 
-from ptcc.admin.models import TerritorySettings
+from ptcc.tenancy.models import TerritorySettings
 from ptcc.extensions import db
 from tests.plugins.helpers import settings_form, stored_row
 

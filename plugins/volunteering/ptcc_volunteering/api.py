@@ -10,6 +10,7 @@ from flask import current_app, request
 from flask_login import current_user
 
 from ptcc.web.errors import render_error
+from ptcc.web.forms import page_number
 from ptcc_volunteering import exports, queries, services
 from ptcc_volunteering.i18n import _
 from ptcc_volunteering.views import read_filters
@@ -24,8 +25,7 @@ def missions():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
         return render_error(400, _("Invalid filter: %(problems)s", problems=problems))
     per_page = request.args.get("per_page", current_app.config["PTCC_PER_PAGE"], type=int) or 1
-    page = queries.page_of_missions(page=max(request.args.get("page", 1, type=int) or 1, 1),
-                                    per_page=min(max(per_page, 1), MAX_PER_PAGE), **filters)
+    page = queries.page_of_missions(page=page_number(), per_page=min(max(per_page, 1), MAX_PER_PAGE), **filters)
     return {
         "page": page.page,
         "pages": page.pages,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from flask import url_for
+from ptcc.web.urls import external_url
 
 from ptcc_volunteering.models import Mission, Response, ResponseStatus
 
@@ -36,7 +36,7 @@ def public_record(mission: Mission) -> dict:
         "places_left": mission.places_left,
         "status": mission.status.value,
         "published_at": mission.created_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
-        "url": url_for("volunteering.show", mission_id=mission.id, _external=True),
+        "url": external_url("volunteering.show", mission_id=mission.id),
     }
 
 
@@ -76,10 +76,10 @@ def json_ld(mission: Mission) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "@id": url_for("volunteering.show", mission_id=mission.id, _external=True),
+        "@id": external_url("volunteering.show", mission_id=mission.id),
         "name": mission.title,
         "description": mission.description,
-        "url": url_for("volunteering.show", mission_id=mission.id, _external=True),
+        "url": external_url("volunteering.show", mission_id=mission.id),
         # A closed mission still takes place: it only stopped taking volunteers.
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
@@ -134,9 +134,15 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _day_after(day: date) -> date:
+    # Forms and services keep dates far from the calendar's end; a row written before
+    # they did must still not break a whole feed.
+    return day + timedelta(days=1) if day < date.max else day
+
+
 def _event(mission: Mission, host: str, now: datetime, status: str) -> list[str]:
     last = mission.ends_on or mission.starts_on
-    url = url_for("volunteering.show", mission_id=mission.id, _external=True)
+    url = external_url("volunteering.show", mission_id=mission.id)
     description = mission.description
     if mission.availability:
         description = f"{mission.availability}\n\n{description}".strip()
@@ -147,7 +153,7 @@ def _event(mission: Mission, host: str, now: datetime, status: str) -> list[str]
         f"LAST-MODIFIED:{_stamp(mission.updated_at)}",
         f"DTSTART;VALUE=DATE:{mission.starts_on.strftime('%Y%m%d')}",
         # DTEND of an all-day event is the day after the last one (exclusive).
-        f"DTEND;VALUE=DATE:{(last + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{_day_after(last).strftime('%Y%m%d')}",
         f"SUMMARY:{escape_text(mission.title)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"LOCATION:{escape_text(mission.commune)}",

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, Form, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ptcc.web import forms as base
 from ptcc_volunteering.i18n import _l
 from ptcc_volunteering.services import MAX_MESSAGE, MAX_VOLUNTEERS
 
 
-class MissionForm(FlaskForm):
+class MissionForm(base.Form):
     organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=True,
                                validators=[InputRequired(_l("Choose the organisation that posts the mission."))])
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the mission a title.")), Length(max=160)])
@@ -49,17 +49,17 @@ class EditMissionForm(MissionForm):
     organisation = None
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(base.Form):
     message = TextAreaField(
         _l("Message to the organisation (optional)"), validators=[Optional(), Length(max=MAX_MESSAGE)],
         description=_l("The organisation will see your name, your e-mail address and this message."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(base.Form):
     """A button confirming an action; only the CSRF token is checked."""
 
 
-class FilterForm(Form):
+class FilterForm(base.FilterForm):
     """The GET form above the mission list (no CSRF: it changes nothing)."""
 
     commune = SelectField(_l("Commune"), validators=[Optional()], validate_choice=False)
@@ -74,7 +74,7 @@ class FilterForm(Form):
         self.organisation.choices = [("", everything)] + list(choices["organisations"])
 
 
-class VolunteeringSettingsForm(FlaskForm):
+class VolunteeringSettingsForm(base.Form):
     """The plugin's per-territory settings, shown on the territory's settings page."""
 
     # Optional: a settings form posted without this field (another page, an older client) keeps

@@ -20,11 +20,14 @@ from ptcc.accounts.permissions import is_signed_in, require_verified
 from ptcc.db import utcnow
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
+from ptcc.web.input import DATE_MIN
 from ptcc_volunteering import notifications
 from ptcc_volunteering.i18n import _
 from ptcc_volunteering.models import LIVE_RESPONSES, Mission, MissionSkill, MissionStatus, Response, ResponseStatus
 
 MAX_SKILLS = 10
+#: How far ahead a mission may be dated: beyond, it is a typing mistake more often than a plan.
+MAX_YEARS_AHEAD = 5
 MAX_VOLUNTEERS = 500
 MAX_MESSAGE = 2000
 
@@ -140,6 +143,12 @@ def clean_fields(*, title, description="", skills=(), commune, starts_on=None, e
                            field="starts_on")
     if new and starts_on and (ends_on or starts_on) < local_today():
         raise ServiceError(_("The mission's dates are in the past."), field="starts_on")
+    today = local_today()
+    horizon = today.replace(year=today.year + MAX_YEARS_AHEAD, day=min(today.day, 28))  # no 29 February
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day and not DATE_MIN <= day <= horizon:
+            raise ServiceError(_("A mission is planned at most %(years)d years ahead.", years=MAX_YEARS_AHEAD),
+                               field=name)
     try:
         needed = int(volunteers_needed)
     except (TypeError, ValueError):
@@ -230,8 +239,23 @@ def reopen_mission(actor, mission: Mission) -> Mission:
 def own_response(user, mission: Mission) -> Response | None:
     if not is_signed_in(user):
         return None
+    # Read afresh even if the session holds it already: ``answer`` asks after waiting its turn.
     return db.session.scalar(sa.select(Response).where(Response.mission_id == mission.id,
-                                                       Response.user_id == user.id))
+                                                       Response.user_id == user.id)
+                             .execution_options(populate_existing=True))
+
+
+def _take_turn(mission: Mission, *answers: Response) -> None:
+    """Changes to one mission's answers take turns on the mission's row, then read again
+    what they check: the places taken, the state of an answer.
+
+    On PostgreSQL this is the row lock (``FOR NO KEY UPDATE``: it lets other transactions
+    add rows pointing to the mission); on SQLite the request holds the database's write
+    lock from its first query, and the lock clause is left out.
+    """
+    db.session.execute(sa.select(Mission.id).where(Mission.id == mission.id).with_for_update(key_share=True))
+    for thing in (mission, *answers):
+        db.session.expire(thing)
 
 
 def answer(actor, mission: Mission, message: str = "") -> Response:
@@ -239,6 +263,9 @@ def answer(actor, mission: Mission, message: str = "") -> Response:
     require_verified(actor)
     if not is_visible(mission, actor):
         raise NotFound(_("This mission does not exist here."))
+    # One answer per person even when "Je participe" is sent twice at once: the second waits
+    # for the first, then finds it.
+    _take_turn(mission)
     if not mission.is_open:
         raise ServiceError(_("This mission is closed: it no longer takes volunteers."))
     if mission.is_full:
@@ -278,8 +305,8 @@ def _decide(actor, response: Response, status: ResponseStatus) -> Response:
 def accept(actor, response: Response) -> Response:
     mission = response.mission
     require_manager(actor, mission.organisation)
-    # Lock the mission so that two members accepting at once cannot exceed the places.
-    db.session.execute(sa.select(Mission.id).where(Mission.id == mission.id).with_for_update())
+    # Members accepting at once take turns, so that they cannot exceed the places.
+    _take_turn(mission, response)
     accepted = db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(
         Response.mission_id == mission.id, Response.status == ResponseStatus.ACCEPTED))
     if response.status == ResponseStatus.PENDING and accepted >= mission.volunteers_needed:
@@ -291,6 +318,7 @@ def accept(actor, response: Response) -> Response:
 
 
 def decline(actor, response: Response) -> Response:
+    _take_turn(response.mission, response)
     _decide(actor, response, ResponseStatus.DECLINED)
     notifications.response_declined(response)
     return response
@@ -301,6 +329,7 @@ def withdraw(actor, response: Response) -> Response:
     require_verified(actor)
     if response.user_id != actor.id:
         raise PermissionDenied(_("Only the person who answered may withdraw."))
+    _take_turn(response.mission, response)
     if response.status not in LIVE_RESPONSES:
         raise ServiceError(_("This answer is no longer current."))
     was_accepted = response.status == ResponseStatus.ACCEPTED

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
 from ptcc.web.forms import attach_error, page_number, service_transaction
+from ptcc.web.urls import canonical_host, external_url
 from ptcc_volunteering import exports, queries, services
 from ptcc_volunteering.forms import AnswerForm, ConfirmForm, EditMissionForm, FilterForm, MissionForm
 from ptcc_volunteering.i18n import _
@@ -206,8 +207,8 @@ def withdraw(response_id: int):
 @login_required
 def commitments():
     return render_template("volunteering/commitments.html", responses=queries.commitments(current_user),
-                           calendar_url=url_for("volunteering.commitments_calendar",
-                                                token=calendar_token(current_user), _external=True),
+                           calendar_url=external_url("volunteering.commitments_calendar",
+                                                     token=calendar_token(current_user)),
                            ResponseStatus=ResponseStatus)
 
 
@@ -232,7 +233,7 @@ def commitments_calendar(token: str):
     user = user_from_calendar_token(token)
     if user is None:
         abort(404)
-    body = exports.commitments_calendar(_("My volunteer missions"), queries.commitments(user), request.host)
+    body = exports.commitments_calendar(_("My volunteer missions"), queries.commitments(user), canonical_host())
     response = _download(body, "text/calendar", "missions.ics")
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
@@ -243,7 +244,8 @@ def organisation_calendar(slug: str):
     organisation = queries.find_organisation(slug)
     if organisation is None:
         abort(404)
-    body = exports.organisation_calendar(organisation, queries.organisation_missions(organisation), request.host)
+    body = exports.organisation_calendar(organisation, queries.organisation_missions(organisation),
+                                          canonical_host())
     return _download(body, "text/calendar", f"missions-{organisation.slug}.ics")
 
 

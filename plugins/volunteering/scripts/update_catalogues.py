@@ -37,6 +37,10 @@ def main() -> int:
         with pot.open("rb") as handle:
             catalogue = read_po(handle, locale=locale)
         catalogue.fuzzy = False  # a fuzzy header makes `pybabel compile` skip the whole catalogue
+        if locale == "fr":
+            # gettext's French rule (as the core catalogue has it), whatever Babel's CLDR data says:
+            # the table gives two forms, and newer CLDR adds a third for millions.
+            catalogue._num_plurals, catalogue._plural_expr = 2, "(n > 1)"
         catalogue.project, catalogue.version = "ptcc-volunteering", "0.1.0"
         catalogue.copyright_holder = "PTCC contributors"
         catalogue.msgid_bugs_address = ""

@@ -116,7 +116,7 @@ def test_english_pages(territory_client, cast):
 
 def test_settings_choose_how_many_missions_the_home_page_shows(alpha, signed_in, make_user, cast, in_request,
                                                                make_mission):
-    from ptcc.admin.models import TerritorySettings
+    from ptcc.tenancy.models import TerritorySettings
 
     make_mission("alpha", cast["organisation"], title="Deuxième mission")
     assert "Deuxième mission" in alpha.get("/").get_data(as_text=True)

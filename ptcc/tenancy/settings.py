@@ -1,4 +1,7 @@
-"""The territory's effective settings: its database row over its tenant.toml."""
+"""The territory's effective settings: its database row over its tenant.toml.
+
+Every layer reads them (languages, time zone, plugins, theme); only ``ptcc.admin`` edits them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass, field
 from flask import g
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from ptcc.admin.models import TerritorySettings
+from ptcc.tenancy.models import TerritorySettings
 from ptcc.extensions import db
 from ptcc.tenancy import current_tenant
 
