@@ -43,6 +43,10 @@ keepalive = 5
 # Recycle workers now and then, so that a slow leak never grows unbounded.
 max_requests = _int("PTCC_MAX_REQUESTS", 2000)
 max_requests_jitter = max(1, max_requests // 10)
+# gunicorn trusts SCRIPT_NAME and PATH_INFO request headers from FORWARDED_ALLOW_IPS by default:
+# a client whose proxy forwards them could move a request under another territory's /t/<slug>
+# prefix. The territory comes from Host and the path alone (ptcc.tenancy.resolver).
+forwarder_headers = ""
 # Refuse absurd request lines and headers before they reach Flask.
 limit_request_line = 8190
 limit_request_fields = 100

@@ -48,6 +48,9 @@ PTCC_ENGINE_CACHE_SIZE = 32
 
 #: Redis for the sign-in rate limits, shared by every worker and host.
 PTCC_REDIS_URL = "redis://127.0.0.1:6379/0"
+# One reverse proxy (nginx) in front: the client address comes from its X-Forwarded-For,
+# so that sign-in limits count per visitor rather than for the proxy as a whole.
+PTCC_TRUSTED_PROXIES = 1
 
 #: Every territory has its own host name: no ``/t/<slug>/`` paths in production.
 PTCC_PATH_PREFIX = False

@@ -56,6 +56,13 @@ def configure_tenancy(app: Flask) -> None:
     app.wsgi_app = TenantResolverMiddleware(
         app.wsgi_app, registry, platform_hosts, app.config["PTCC_PATH_PREFIX"]
     )
+    proxies = int(app.config["PTCC_TRUSTED_PROXIES"])
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the client address and scheme: the territory comes from Host, which no
+        # forwarding header may change (x_host stays 0).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def configure_extensions(app: Flask) -> None:

@@ -50,6 +50,10 @@ class DefaultConfig:
     PTCC_SMTP_TIMEOUT = 10
     #: Send queued mail at the end of the request that queued it (development).
     PTCC_OUTBOX_INLINE = False
+    #: Reverse proxies in front of the application that append to X-Forwarded-For and set
+    #: X-Forwarded-Proto (1 behind nginx). 0 trusts neither header: the client address is the
+    #: peer's. Rate limits are keyed by the client address, so behind a proxy this must be set.
+    PTCC_TRUSTED_PROXIES = 0
     #: Redis URL for rate limits; memory when empty (one process only).
     PTCC_REDIS_URL = ""
     PTCC_LOGIN_LIMIT_PER_IP = "30 per 10 minutes"

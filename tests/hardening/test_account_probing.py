@@ -143,3 +143,29 @@ def test_pages_with_personal_data_are_not_stored_by_caches(alpha, make_user):
         assert response.status_code == 200, path
         assert "no-store" in response.headers.get("Cache-Control", ""), path
     assert "no-store" not in alpha.get("/theme.css").headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("trusted, limited_from_elsewhere", [(0, True), (1, False)])
+def test_client_address_behind_a_proxy(ptcc_base_config, _ptcc_session_app, make_user, trusted,
+                                       limited_from_elsewhere):
+    """Behind a trusted proxy the limits count per visitor (X-Forwarded-For), else per peer;
+    no forwarding header ever changes which territory answers."""
+    from ptcc.app import create_app
+    from ptcc.extensions import limiter
+    from ptcc.testing.clients import TerritoryClient
+
+    app = create_app({**ptcc_base_config, "PTCC_TRUSTED_PROXIES": trusted,
+                      "PTCC_LOGIN_LIMIT_PER_ACCOUNT": "3 per 10 minutes"})
+    make_user(email="owner@example.org")
+    limiter.reset()
+    client = TerritoryClient(app.test_client(), "alpha.test")
+
+    def attempt(address, password="wrong password!"):
+        return client.submit("/account/login", {"email": "owner@example.org", "password": password},
+                             headers={"X-Forwarded-For": address, "X-Forwarded-Host": "beta.test"})
+
+    assert [attempt("203.0.113.9").status_code for _ in range(4)] == [400, 400, 400, 429]
+    from_elsewhere = attempt("198.51.100.7", DEFAULT_PASSWORD).status_code
+    assert from_elsewhere == (429 if limited_from_elsewhere else 302)
+    assert "Territoire Alpha" in client.get("/", headers={"X-Forwarded-Host": "beta.test"}).get_data(as_text=True)
+    limiter.reset()

@@ -103,3 +103,14 @@ def fingerprint(app, slug: str) -> dict[str, str]:
             rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
             digests[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return digests
+
+
+def credentials(app, slug: str) -> dict[int, tuple]:
+    """What signs each person of a territory in (or proves their address), by id."""
+    from ptcc.accounts.models import User
+    from ptcc.extensions import db
+
+    with tenant_context(slug, app=app):
+        rows = db.session.execute(
+            sa.select(User.id, User.password_hash, User.auth_version, User.email_verified_at)).all()
+    return {row.id: tuple(row[1:]) for row in rows}
