@@ -22,7 +22,7 @@ from ptcc.accounts.models import Role, User
 from ptcc.accounts.permissions import require_role
 from ptcc.audit.models import AuditEntry
 from ptcc.audit.services import record
-from ptcc.errors import NotFound, ServiceError
+from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
 from ptcc.i18n import SUPPORTED_LOCALES
 from ptcc.plugins import settings as plugin_choice
@@ -422,20 +422,23 @@ def change_role(actor, user: User, role: Role | str) -> User:
         role = Role(role)
     except ValueError:
         raise ServiceError(_("Unknown role."), field="role") from None
+    # Role changes take turns on the administrators' rows (PostgreSQL; on SQLite the request
+    # holds the write lock already): two administrators demoting each other at once cannot
+    # leave the territory without one. What was read before the wait is read again.
+    admins = set(db.session.scalars(
+        sa.select(User.id).where(User.role == Role.ADMIN).with_for_update(key_share=True)))
+    if actor.id not in admins:  # demoted meanwhile
+        raise PermissionDenied(_("This is reserved to the territory's administrators."))
+    db.session.refresh(user)
     old = user.role
     if old == role:
         raise ServiceError(_("%(name)s already has this role.", name=user.display_name), field="role")
-    if old == Role.ADMIN:
-        # Lock the administrators' rows so that two administrators cannot demote each other at once.
-        admins = db.session.scalars(
-            sa.select(User.id).where(User.role == Role.ADMIN).with_for_update()
-        ).all()
-        if len(admins) <= 1:
-            raise ServiceError(
-                _("%(name)s is the last administrator of the territory: give another person the "
-                  "administrator role first.", name=user.display_name),
-                field="role",
-            )
+    if old == Role.ADMIN and len(admins) <= 1:
+        raise ServiceError(
+            _("%(name)s is the last administrator of the territory: give another person the "
+              "administrator role first.", name=user.display_name),
+            field="role",
+        )
     user.role = role
     db.session.flush()
     record(actor, "user.role_changed", target=user, old_role=old.value, new_role=role.value,

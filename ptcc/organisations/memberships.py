@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,6 +28,9 @@ from ptcc.organisations.services import is_active_member, is_owner, membership_o
 from ptcc.web.urls import external_url
 
 INVITE_PURPOSE = "organisation-invite"
+#: The same invitation sent again within this time is the same click (no second e-mail);
+#: later, it is a reminder and goes out again.
+REPEAT_WINDOW = timedelta(minutes=2)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -77,7 +81,8 @@ def _active_owner_ids(organisation: Organisation) -> list[int]:
     return list(db.session.scalars(
         sa.select(Membership.id).where(Membership.organisation_id == organisation.id,
                                        Membership.role == MembershipRole.OWNER,
-                                       Membership.status == MembershipStatus.ACTIVE).with_for_update()))
+                                       Membership.status == MembershipStatus.ACTIVE)
+        .with_for_update(key_share=True)))
 
 
 def _refuse_if_last_owner(membership: Membership, message: str) -> None:
@@ -194,7 +199,11 @@ def invitation_link(invitation: Invitation) -> str:
 
 def invite(actor, organisation: Organisation, email: str, role=MembershipRole.MEMBER,
            may_sign: bool = False) -> Invitation:
-    """E-mail an invitation link; inviting the same address again refreshes the invitation."""
+    """E-mail an invitation link; inviting the same address again refreshes the invitation.
+
+    The very same invitation sent again within ``REPEAT_WINDOW`` (two clicks, a form
+    sent twice) changes nothing and sends no second e-mail.
+    """
     require_owner(actor, organisation)
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL_RE.match(email):
@@ -203,13 +212,20 @@ def invite(actor, organisation: Organisation, email: str, role=MembershipRole.ME
         role = MembershipRole(role)
     except ValueError:
         raise ServiceError(_("Choose a role from the list."), field="role") from None
+    # Invitations to one organisation take turns (PostgreSQL; on SQLite the request already
+    # holds the write lock), so that the same form sent twice at once finds the first one.
+    db.session.execute(sa.select(Organisation.id).where(Organisation.id == organisation.id)
+                       .with_for_update(key_share=True))
     invitee = db.session.scalar(sa.select(User).where(User.email == email))
     if invitee is not None and is_active_member(invitee, organisation):
         raise ServiceError(_("%(email)s is already a member of %(name)s.", email=email, name=organisation.name),
                            field="email")
     invitation = db.session.scalar(sa.select(Invitation).where(
         Invitation.organisation_id == organisation.id, Invitation.email == email,
-        Invitation.accepted_at.is_(None)))
+        Invitation.accepted_at.is_(None)).execution_options(populate_existing=True))
+    if invitation is not None and _is_repeat(invitation, role, bool(may_sign)):
+        # A double click or a resubmitted form: the e-mail is on its way already.
+        return invitation
     if invitation is None:
         invitation = Invitation(organisation=organisation, email=email)
         db.session.add(invitation)
@@ -224,6 +240,12 @@ def invite(actor, organisation: Organisation, email: str, role=MembershipRole.ME
          url=invitation_link(invitation),
          days=current_app.config["PTCC_INVITE_MAX_AGE"] // 86400)
     return invitation
+
+
+def _is_repeat(invitation: Invitation, role: MembershipRole, may_sign: bool) -> bool:
+    """Whether this open invitation is the same one, sent moments ago."""
+    return (invitation.role == role and invitation.may_sign == may_sign
+            and utcnow() - invitation.created_at < REPEAT_WINDOW)
 
 
 @dataclass

@@ -181,6 +181,12 @@ class Invitation(db.Model):
     """An e-mailed invitation to join an organisation; the link carries a signed token naming it."""
 
     __tablename__ = "invitations"
+    __table_args__ = (
+        # One open invitation per organisation and address: the service refreshes it rather
+        # than adding another, and this index refuses the one a race would add (answered 409).
+        sa.Index("uq_invitations_open_organisation_id_email", "organisation_id", "email", unique=True,
+                 sqlite_where=sa.text("accepted_at IS NULL"), postgresql_where=sa.text("accepted_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(

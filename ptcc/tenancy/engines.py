@@ -2,23 +2,118 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import OrderedDict
+from contextvars import ContextVar
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context, request
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy_utils import create_database, database_exists, drop_database
 
 from ptcc.tenancy.registry import Tenant
 
+# --- SQLite: transactions that serialise writers -------------------------------------
+#
+# pysqlite opens a transaction only before an INSERT, UPDATE or DELETE, so a service's
+# checks (SELECTs) run outside it and two requests can both pass them before either
+# writes (docs/architecture.md, "Concurrent writes on SQLite"). SQLAlchemy's recipe for
+# pysqlite: switch its transaction handling off and emit BEGIN ourselves, from the
+# engine's ``begin`` event. BEGIN IMMEDIATE takes the database's write lock at the
+# start, so a whole check-then-write is atomic; a deferred BEGIN takes a read snapshot
+# and no lock, so readers never wait.
 
-def _sqlite_pragmas(dbapi_connection, _record):
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+#: Seconds a connection waits for another one's write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT = 10
+#: Requests that only read (RFC 9110 safe methods): a deferred BEGIN, without the write lock.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_get(view):
+    """Mark a view that writes although it answers a GET (a link followed from an e-mail):
+    its transaction takes SQLite's write lock at once, like a POST's. A deferred
+    transaction that read first cannot wait for the lock when it comes to write: it
+    fails at once if another connection wrote meanwhile."""
+    view.ptcc_writes_on_get = True
+    return view
+
+
+def _view_writes_on_get() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "ptcc_writes_on_get", False))
+
+
+def _takes_write_lock() -> bool:
+    """Immediate for state-changing requests and for work outside a request (CLI, jobs,
+    tests' factories); deferred for safe requests."""
+    if not has_request_context():
+        return True
+    return request.method not in SAFE_METHODS or _view_writes_on_get()
+
+
+class _SQLiteTransactions:
+    """The connection events of one SQLite engine."""
+
+    def __init__(self):
+        #: The connection of this thread (or task) that holds the write lock, if any.
+        self.writer: ContextVar[sqlite3.Connection | None] = ContextVar("ptcc_sqlite_writer", default=None)
+
+    def on_connect(self, dbapi_connection, _record) -> None:
+        # Off with pysqlite's own BEGIN: ``on_begin`` emits it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+        cursor.close()
+
+    def on_begin(self, conn) -> None:
+        dbapi_connection = conn.connection.dbapi_connection
+        if _takes_write_lock() and not self._lock_held_elsewhere(dbapi_connection):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self.writer.set(dbapi_connection)
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    def on_end(self, conn) -> None:
+        """Commit or rollback: the lock is released. Forgotten at once, because the pool
+        may hand this connection to another thread, whose lock is not ours."""
+        try:
+            self._forget(conn.connection.dbapi_connection)
+        except sa.exc.SQLAlchemyError:  # closed or invalidated: the check-in forgets it
+            pass
+
+    def on_checkin(self, dbapi_connection, _record) -> None:
+        self._forget(dbapi_connection)
+
+    def _forget(self, dbapi_connection) -> None:
+        if dbapi_connection is not None and self.writer.get() is dbapi_connection:
+            self.writer.set(None)
+
+    def _lock_held_elsewhere(self, dbapi_connection) -> bool:
+        """Whether another connection of this same request or command holds the lock.
+
+        A request's session holds the lock while a helper opens a second connection to
+        read on the side (the plugins' readiness check reads ``alembic_version``).
+        Waiting for our own lock would only end in "database is locked"; a reader needs
+        no lock in WAL mode, so that connection begins deferred.
+        """
+        holder = self.writer.get()
+        if holder is None or holder is dbapi_connection:
+            return False
+        try:
+            return holder.in_transaction
+        except sqlite3.ProgrammingError:  # closed since (engine disposed)
+            return False
+
+    def listen(self, engine: Engine) -> None:
+        sa.event.listen(engine, "connect", self.on_connect)
+        sa.event.listen(engine, "begin", self.on_begin)
+        sa.event.listen(engine, "commit", self.on_end)
+        sa.event.listen(engine, "rollback", self.on_end)
+        sa.event.listen(engine, "checkin", self.on_checkin)
 
 
 class TenantEngines:
@@ -58,8 +153,10 @@ class TenantEngines:
     def _create(self, url: str) -> Engine:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            engine = sa.create_engine(url, connect_args={"timeout": 15})
-            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            # The timeout covers the connection's own first statements (switching to WAL
+            # takes a lock); ``busy_timeout`` then says the same for every transaction.
+            engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+            _SQLiteTransactions().listen(engine)
             return engine
         return sa.create_engine(
             url,

@@ -277,3 +277,5 @@ def in_territory(app):
         return tenant_context(slug, app=app)
 
     return enter
+
+from ptcc.testing.races import race  # noqa: E402,F401  (the ``race`` fixture: requests sent at once)
