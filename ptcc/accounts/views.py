@@ -22,6 +22,7 @@ from ptcc.extensions import db, limiter
 from ptcc.i18n import LANGUAGE_NAMES, offered_locales
 from ptcc.tenancy.keys import tenant_scoped_ip
 from ptcc.tenancy.context import current_slug_or_platform
+from ptcc.tenancy.engines import writes_on_get
 from ptcc.web.forms import service_transaction
 from ptcc.web.redirects import safe_next
 
@@ -60,6 +61,7 @@ def signup():
     return render_template("accounts/signup.html", form=form), status
 
 
+@writes_on_get
 def verify(token: str):
     try:
         user = services.verify_email(token)

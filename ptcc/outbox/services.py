@@ -100,24 +100,35 @@ def drain(limit: int = 100, backend=None) -> tuple[int, int]:
     """Send due messages of the current territory; returns (sent, failed).
 
     Each message is committed on its own, so a crash loses at most the mark of
-    one send (an e-mail may then go twice, never zero times).
+    one send (an e-mail may then go twice, never zero times). No transaction is open
+    while a message is handed to the mail server: on SQLite that would keep every
+    other write of the territory waiting for a slow server.
     """
     backend = backend or get_backend(current_app.config)
     sender = current_app.config["PTCC_MAIL_FROM"]
     due = db.session.scalars(
-        sa.select(OutboxMessage)
+        sa.select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow())
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
+    db.session.commit()
     sent = failed = 0
-    for message in due:
+    for message_id in due:
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.sent_at is not None:
+            db.session.commit()
+            continue
         try:
             if not compose(message):
                 db.session.commit()
                 continue
-            backend.send(build_email(sender, message.recipient, message.subject, message.body))
+            email = build_email(sender, message.recipient, message.subject, message.body)
+            db.session.commit()  # the composed text is kept; the lock is released before sending
+            backend.send(email)
         except Exception as exc:  # any delivery failure is retried, never raised
+            db.session.rollback()
+            message = db.session.get(OutboxMessage, message_id)
             message.attempts += 1
             delay = BACKOFF[min(message.attempts, len(BACKOFF)) - 1]
             message.next_attempt_at = utcnow() + timedelta(seconds=delay)

@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_babel import gettext as _
 
+from ptcc.extensions import db
 from ptcc.tenancy import current_tenant, state
 
 
@@ -47,19 +48,29 @@ class MigrationIndex:
 
 
 def current_heads() -> frozenset[str]:
-    """The revisions recorded in the current territory's ``alembic_version`` table."""
-    engine = state().engines.get(current_tenant._get_current_object())
-    with engine.connect() as conn:
-        return frozenset(MigrationContext.configure(conn).get_current_heads())
+    """The revisions recorded in the current territory's ``alembic_version`` table.
+
+    Read on the session's own connection: a second one per request would double the
+    connections a territory needs (and could wait on the pool for itself).
+    """
+    return frozenset(MigrationContext.configure(db.session.connection()).get_current_heads())
 
 
 def unmigrated_plugins(manager, enabled: set[str]) -> set[str]:
-    """The enabled optional plugins whose migrations the territory has not run."""
+    """The enabled optional plugins whose migrations the territory has not run.
+
+    Only a positive answer is kept, per process and territory (``TenantEngines.ready_plugins``):
+    once a plugin's tables are seen, no request asks again; until then every request does,
+    so a territory comes up as soon as the operator migrates it.
+    """
     index = manager.migration_index()
     candidates = {name for name in enabled if index.plugin_revisions.get(name)}
-    if not candidates:
+    ready = state().engines.ready_plugins(current_tenant._get_current_object())
+    if not candidates - ready:
         return set()
-    return index.missing(candidates, current_heads())
+    missing = index.missing(candidates, current_heads())
+    ready.update(candidates - missing)
+    return missing
 
 
 def not_migrated_message(names, slug: str | None = None) -> str:

@@ -127,6 +127,8 @@ class TenantEngines:
         self._lock = threading.Lock()
         #: Territories whose database was seen migrated; only a positive answer is kept.
         self._migrated: set[str] = set()
+        #: Per territory, the plugins whose tables were seen there (ptcc.plugins.readiness).
+        self._ready_plugins: dict[str, set[str]] = {}
 
     def url_for(self, tenant: Tenant) -> str:
         if tenant.database_url:
@@ -186,6 +188,10 @@ class TenantEngines:
             self._migrated.add(tenant.slug)
         return migrated
 
+    def ready_plugins(self, tenant: Tenant) -> set[str]:
+        """The plugins known to be migrated in ``tenant`` (to be added to, never removed from)."""
+        return self._ready_plugins.setdefault(tenant.slug, set())
+
     def cached_slugs(self) -> list[str]:
         return list(self._engines)
 
@@ -205,6 +211,7 @@ class TenantEngines:
 
     def forget(self, tenant: Tenant) -> None:
         self._migrated.discard(tenant.slug)
+        self._ready_plugins.pop(tenant.slug, None)
         with self._lock:
             engine = self._engines.pop(tenant.slug, None)
         if engine is not None:
