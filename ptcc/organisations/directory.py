@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -42,7 +43,9 @@ def directory_page(*, kind: str = "", topic: str = "", commune: str = "", page: 
     commune = (commune or "").strip()
     if commune:
         query = query.where(sa.func.lower(Organisation.commune) == commune.lower())
-    query = query.order_by(sa.func.lower(Organisation.name), Organisation.id)
+    # Each card lists its topics: one query for the page's topics, not one per card.
+    query = query.order_by(sa.func.lower(Organisation.name), Organisation.id).options(
+        selectinload(Organisation.topics))
     return db.paginate(query, page=max(page, 1), per_page=per_page or current_app.config["PTCC_PER_PAGE"],
                        error_out=False)
 

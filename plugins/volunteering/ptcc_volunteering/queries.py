@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import current_app
 
 from ptcc.extensions import db
@@ -42,6 +43,12 @@ def _ordered(query):
     return query.order_by(recurring_last, Mission.starts_on, Mission.created_at.desc(), Mission.id.desc())
 
 
+def with_card_data(query):
+    """What a card, a dataset row or a calendar event shows of each mission, loaded for the
+    whole list in two queries: skills and answers (places left), instead of two per mission."""
+    return query.options(selectinload(Mission.skills), selectinload(Mission.responses))
+
+
 def filtered(*, commune: str = "", skill: str = "", on_date: date | None = None, organisation: str = ""):
     """Open missions matching every given filter, soonest first, recurring ones last.
 
@@ -60,7 +67,7 @@ def filtered(*, commune: str = "", skill: str = "", on_date: date | None = None,
             Mission.starts_on.is_(None),
             sa.and_(Mission.starts_on <= on_date, sa.func.coalesce(Mission.ends_on, Mission.starts_on) >= on_date),
         ))
-    return _ordered(query)
+    return with_card_data(_ordered(query))
 
 
 def db_all(query) -> list[Mission]:
@@ -102,12 +109,12 @@ def search(text: str, limit: int) -> list[Mission]:
         Organisation.name.icontains(text, autoescape=True),
         Mission.skills.any(MissionSkill.label.icontains(text, autoescape=True)),
     )
-    return db.session.scalars(_ordered(public_missions().where(matches)).limit(limit)).unique().all()
+    return db.session.scalars(with_card_data(_ordered(public_missions().where(matches)).limit(limit))).unique().all()
 
 
 def latest(limit: int = 3) -> list[Mission]:
     query = public_missions().order_by(Mission.created_at.desc(), Mission.id.desc()).limit(limit)
-    return db.session.scalars(query).unique().all()
+    return db.session.scalars(with_card_data(query)).unique().all()
 
 
 def commitments(user) -> list[Response]:
@@ -117,6 +124,7 @@ def commitments(user) -> list[Response]:
         sa.select(Response).join(Mission, Mission.id == Response.mission_id).where(Response.user_id == user.id)
         .order_by(current, sa.case((Mission.starts_on.is_(None), 1), else_=0), Mission.starts_on,
                   Response.created_at.desc())
+        .options(selectinload(Response.mission).selectinload(Mission.skills))
     ).all()
 
 
@@ -127,14 +135,15 @@ def managed_missions(organisations) -> list[Mission]:
         return []
     return db.session.scalars(sa.select(Mission).where(Mission.organisation_id.in_(ids))
                               .order_by(sa.case((Mission.status == MissionStatus.OPEN, 0), else_=1),
-                                        Mission.created_at.desc(), Mission.id.desc())).unique().all()
+                                        Mission.created_at.desc(), Mission.id.desc())
+                              .options(selectinload(Mission.responses))).unique().all()
 
 
 def organisation_missions(organisation) -> list[Mission]:
     """The public missions of one organisation, open, past included (its calendar)."""
     Organisation, _status = _organisation_model()
     query = public_missions(include_past=True).where(Mission.organisation_id == organisation.id)
-    return db.session.scalars(_ordered(query)).unique().all()
+    return db.session.scalars(with_card_data(_ordered(query))).unique().all()
 
 
 def find_organisation(slug: str):
