@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from flask import current_app
 from flask_babel import gettext as _
 
+from ptcc.caching import cached_per_territory
 from ptcc.errors import ServiceError
 from ptcc.extensions import db
 from ptcc.organisations.models import Circle, Organisation, OrganisationKind, OrganisationStatus, Topic, organisation_topics
@@ -50,6 +51,7 @@ def directory_page(*, kind: str = "", topic: str = "", commune: str = "", page: 
                        error_out=False)
 
 
+@cached_per_territory("organisations.communes")
 def communes() -> list[str]:
     """Communes of approved organisations, for the filter."""
     rows = db.session.scalars(sa.select(Organisation.commune).where(APPROVED, Organisation.commune != "")
@@ -57,13 +59,22 @@ def communes() -> list[str]:
     return sorted(set(rows), key=str.casefold)
 
 
-def topics_in_use() -> list[Topic]:
-    return list(db.session.scalars(
-        sa.select(Topic).join(organisation_topics).join(Organisation).where(APPROVED)
-        .distinct().order_by(Topic.name)))
+@dataclass(frozen=True)
+class TopicRef:
+    """What lists and filters show of a topic (plain data: it is cached across requests)."""
+
+    slug: str
+    name: str
 
 
-@dataclass
+@cached_per_territory("organisations.topics_in_use")
+def topics_in_use() -> list[TopicRef]:
+    return [TopicRef(slug, name) for slug, name in db.session.execute(
+        sa.select(Topic.slug, Topic.name).join(organisation_topics).join(Organisation).where(APPROVED)
+        .distinct().order_by(Topic.name))]
+
+
+@dataclass(frozen=True)
 class Figures:
     organisations: int
     #: Sum of the declared numbers; organisations that declared none count for nothing.
@@ -73,9 +84,10 @@ class Figures:
     by_kind: list[tuple[OrganisationKind, int]]
     by_circle: list[tuple[Circle, int]]
     #: (topic, organisations) for topics used by approved organisations, most used first.
-    by_topic: list[tuple[Topic, int]]
+    by_topic: list[tuple[TopicRef, int]]
 
 
+@cached_per_territory("organisations.figures")
 def figures() -> Figures:
     """The territory at a glance: the "centralised information" the directory gives."""
     total, members, declaring = db.session.execute(
@@ -86,17 +98,17 @@ def figures() -> Figures:
     circles = dict(db.session.execute(
         sa.select(Organisation.circle, sa.func.count()).where(APPROVED).group_by(Organisation.circle)).all())
     per_topic = db.session.execute(
-        sa.select(Topic, sa.func.count(Organisation.id).label("n"))
+        sa.select(Topic.slug, Topic.name, sa.func.count(Organisation.id).label("n"))
         .join(organisation_topics, organisation_topics.c.topic_id == Topic.id)
         .join(Organisation, Organisation.id == organisation_topics.c.organisation_id)
-        .where(APPROVED).group_by(Topic.id).order_by(sa.desc("n"), Topic.name)).all()
+        .where(APPROVED).group_by(Topic.id, Topic.slug, Topic.name).order_by(sa.desc("n"), Topic.name)).all()
     return Figures(
         organisations=total,
         declared_members=int(members),
         declaring=declaring,
         by_kind=[(kind, kinds[kind]) for kind in OrganisationKind if kinds.get(kind)],
         by_circle=[(circle, circles.get(circle, 0)) for circle in Circle],
-        by_topic=[(topic, n) for topic, n in per_topic],
+        by_topic=[(TopicRef(slug, name), n) for slug, name, n in per_topic],
     )
 
 

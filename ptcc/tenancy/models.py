@@ -34,3 +34,17 @@ class TerritorySettings(db.Model):
     #: Plugin name -> {setting: value}, over each plugin's ptcc_default_settings.
     plugin_settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class DataVersion(db.Model):
+    """A number that every transaction changing the territory's data increases.
+
+    Caches of derived data (``ptcc.caching``) are keyed by it, so that every worker
+    process and host sees a change at its next request, without a message between them.
+    There is one row, id 1.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from flask import current_app
 
+from ptcc.caching import cached_per_territory
 from ptcc.extensions import db
 from ptcc_volunteering.models import Mission, MissionSkill, MissionStatus, Response, ResponseStatus
 
@@ -79,6 +80,7 @@ def page_of_missions(page: int = 1, per_page: int | None = None, **filters):
                        per_page=per_page or current_app.config["PTCC_PER_PAGE"], error_out=False)
 
 
+@cached_per_territory("volunteering.filter_choices")
 def filter_choices() -> dict:
     """Communes, skills and organisations found among the open missions, for the filter form."""
     Organisation, _status = _organisation_model()
