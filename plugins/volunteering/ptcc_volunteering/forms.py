@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ptcc.web import forms as base
@@ -58,6 +58,9 @@ class AnswerForm(base.Form):
 class ConfirmForm(base.Form):
     """A button confirming an action; only the CSRF token is checked."""
 
+#: Beyond this many organisations with open missions, the filter asks for a part of a name.
+MAX_LISTED_ORGANISATIONS = 50
+
 
 class FilterForm(base.FilterForm):
     """The GET form above the mission list (no CSRF: it changes nothing)."""
@@ -67,11 +70,17 @@ class FilterForm(base.FilterForm):
     date = DateField(_l("Available on"), validators=[Optional()],
                      description=_l("Missions taking place that day; recurring missions are always shown."))
     organisation = SelectField(_l("Organisation"), validators=[Optional()], validate_choice=False)
+    #: Shown instead of ``organisation`` when a list of every organisation would be too long to use.
+    organisation_name = SearchField(_l("Organisation"), validators=[Optional(), Length(max=160)],
+                                    description=_l("A part of its name, for instance “jardin”."))
 
     def fill_choices(self, choices: dict, everything) -> None:
         self.commune.choices = [("", everything)] + [(c, c) for c in choices["communes"]]
         self.skill.choices = [("", everything)] + list(choices["skills"])
-        self.organisation.choices = [("", everything)] + list(choices["organisations"])
+        organisations = list(choices["organisations"])
+        #: Whether the organisations fit in a list a person can read (and a page can carry).
+        self.organisation_listed = len(organisations) <= MAX_LISTED_ORGANISATIONS
+        self.organisation.choices = [("", everything)] + (organisations if self.organisation_listed else [])
 
 
 class VolunteeringSettingsForm(base.Form):

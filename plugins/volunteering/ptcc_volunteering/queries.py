@@ -50,7 +50,8 @@ def with_card_data(query):
     return query.options(selectinload(Mission.skills), selectinload(Mission.responses))
 
 
-def filtered(*, commune: str = "", skill: str = "", on_date: date | None = None, organisation: str = ""):
+def filtered(*, commune: str = "", skill: str = "", on_date: date | None = None, organisation: str = "",
+             organisation_name: str = ""):
     """Open missions matching every given filter, soonest first, recurring ones last.
 
     ``on_date`` keeps the missions taking place that day, and the recurring ones.
@@ -63,6 +64,8 @@ def filtered(*, commune: str = "", skill: str = "", on_date: date | None = None,
         query = query.where(Mission.skills.any(MissionSkill.slug == skill))
     if organisation:
         query = query.where(Organisation.slug == organisation)
+    if organisation_name.strip():
+        query = query.where(Organisation.name.icontains(organisation_name.strip(), autoescape=True))
     if on_date:
         query = query.where(sa.or_(
             Mission.starts_on.is_(None),

@@ -26,7 +26,7 @@ def read_filters(args) -> tuple[FilterForm, dict, bool]:
             select.choices.append((select.data, select.data))
     valid = form.validate()
     filters = {"commune": form.commune.data or "", "skill": form.skill.data or "",
-               "organisation": form.organisation.data or "",
+               "organisation": form.organisation.data or "", "organisation_name": form.organisation_name.data or "",
                "on_date": form.date.data if not form.date.errors else None}
     return form, filters, valid
 

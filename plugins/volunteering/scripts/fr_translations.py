@@ -14,6 +14,7 @@ FR = {
     "The volunteer missions open in the territory: title, description, organisation, commune, skills, dates and places left. No personal data.":
         "Les missions bénévoles ouvertes sur le territoire : titre, description, organisation, commune, compétences, dates et places restantes. Aucune donnée personnelle.",
     "Invalid filter: %(problems)s": "Filtre invalide : %(problems)s",
+    "A part of its name, for instance “jardin”.": "Une partie de son nom, par exemple «\u202fjardin\u202f».",
     "A mission is planned at most %(years)d years ahead.": "Une mission se prévoit au plus %(years)d ans à l'avance.",
     "Organisation": "Organisation",
     "Choose the organisation that posts the mission.": "Choisissez l'organisation qui publie la mission.",
