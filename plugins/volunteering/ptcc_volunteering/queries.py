@@ -50,7 +50,12 @@ def with_card_data(query):
     return query.options(selectinload(Mission.skills), selectinload(Mission.responses))
 
 
-def filtered(*, commune: str = "", skill: str = "", on_date: date | None = None, organisation: str = "",
+def filtered(**filters):
+    """Open missions matching every given filter (``matching``), with what their cards show."""
+    return with_card_data(matching(**filters))
+
+
+def matching(*, commune: str = "", skill: str = "", on_date: date | None = None, organisation: str = "",
              organisation_name: str = ""):
     """Open missions matching every given filter, soonest first, recurring ones last.
 
@@ -71,7 +76,32 @@ def filtered(*, commune: str = "", skill: str = "", on_date: date | None = None,
             Mission.starts_on.is_(None),
             sa.and_(Mission.starts_on <= on_date, sa.func.coalesce(Mission.ends_on, Mission.starts_on) >= on_date),
         ))
-    return with_card_data(_ordered(query))
+    return _ordered(query)
+
+
+def dataset_rows(**filters) -> tuple[list, dict[int, list[str]]]:
+    """The open missions as plain rows for the open datasets, and each one's skill labels.
+
+    Two queries whatever the number of missions, and no ORM objects: a dataset of
+    thousands of rows is built from tuples.
+    """
+    Organisation, _status = _organisation_model()
+    accepted = (sa.select(sa.func.count(Response.id))
+                .where(Response.mission_id == Mission.id, Response.status == ResponseStatus.ACCEPTED)
+                .correlate(Mission).scalar_subquery())
+    query = matching(**filters)
+    rows = db.session.execute(query.with_only_columns(
+        Mission.id, Mission.title, Mission.description, Organisation.name.label("organisation"),
+        Organisation.slug.label("organisation_slug"), Mission.commune, Mission.starts_on, Mission.ends_on,
+        Mission.availability, Mission.volunteers_needed, accepted.label("accepted"), Mission.status,
+        Mission.created_at)).all()
+    ids = query.with_only_columns(Mission.id).order_by(None).scalar_subquery()
+    skills: dict[int, list[str]] = {}
+    for mission_id, label in db.session.execute(
+            sa.select(MissionSkill.mission_id, MissionSkill.label).where(MissionSkill.mission_id.in_(ids))
+            .order_by(MissionSkill.mission_id, MissionSkill.label)):
+        skills.setdefault(mission_id, []).append(label)
+    return rows, skills
 
 
 def db_all(query) -> list[Mission]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response as HTTPResponse
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
@@ -222,7 +222,7 @@ def manage():
 # --- downloads: calendars and open data -------------------------------------------------
 
 
-def _download(body: str, mimetype: str, filename: str) -> HTTPResponse:
+def _download(body, mimetype: str, filename: str) -> HTTPResponse:
     response = HTTPResponse(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -250,11 +250,11 @@ def organisation_calendar(slug: str):
 
 
 def open_data_csv():
-    missions = queries.db_all(queries.filtered())
-    return _download(exports.missions_csv(missions), "text/csv", "missions-benevoles.csv")
+    records = exports.dataset_records(*queries.dataset_rows())
+    return _download(stream_with_context(exports.missions_csv(records)), "text/csv", "missions-benevoles.csv")
 
 
 def open_data_json():
-    missions = queries.db_all(queries.filtered())
-    return {"licence": "Licence Ouverte / Open Licence 2.0", "fields": exports.PUBLIC_FIELDS,
-            "missions": [exports.public_record(m) for m in missions]}
+    records = exports.dataset_records(*queries.dataset_rows())
+    body = exports.missions_json(records, "Licence Ouverte / Open Licence 2.0")
+    return HTTPResponse(stream_with_context(body), mimetype="application/json")

@@ -212,3 +212,22 @@ def test_open_dataset_json_and_the_api(alpha, cast, make_mission, in_request):
     assert bad.status_code == 400 and bad.get_json()["error"]
     one = alpha.get(f"/api/volunteering/missions/{cast['mission']}").get_json()
     assert one["title"] == "Distribution alimentaire" and one["places_left"] == 2
+
+
+def test_the_datasets_carry_exactly_the_records_of_the_api(alpha, cast, make_mission, in_request, app):
+    """The datasets are built from plain rows, the API from missions: both give the same record."""
+    from ptcc.extensions import db
+    from ptcc_volunteering.models import Response, ResponseStatus
+
+    _answered_by_someone(cast, in_request)
+    other = make_mission("alpha", cast["organisation"], title="Atelier", skills=("vélo", "accueil"), starts_in=None)
+    with in_request("alpha"):
+        db.session.add(Response(mission_id=other, user_id=cast["stranger"].id, status=ResponseStatus.ACCEPTED))
+        db.session.commit()
+    dataset = alpha.get("/missions/open-data/missions.json").get_json()["missions"]
+    assert len(dataset) == 2
+    for record in dataset:
+        assert record == alpha.get(f"/api/volunteering/missions/{record['id']}").get_json()
+    rows = list(csv.DictReader(io.StringIO(alpha.get("/missions/open-data/missions.csv").get_data(as_text=True))))
+    assert [row["id"] for row in rows] == [str(record["id"]) for record in dataset]
+    assert next(r for r in rows if r["title"] == "Atelier")["skills"] == "accueil, vélo"
