@@ -106,15 +106,16 @@ def _render_settings(form, plugin_forms, current, status):
 @login_required
 def people():
     form = PeopleFilterForm(request.args)
-    status = 200
+    status = 200 if form.validate() else 400
+    valid = form.valid_data()
     try:
-        page = services.list_people(current_user, q=form.q.data or "", role=form.role.data or "",
+        page = services.list_people(current_user, q=valid["q"] or "", role=valid["role"] or "",
                                     page=page_number())
     except (PermissionDenied, NotFound):
         raise
     except ServiceError as exc:
         attach_error(form, exc)
-        page = services.list_people(current_user, q=form.q.data or "", page=page_number())
+        page = services.list_people(current_user, q=valid["q"] or "", page=page_number())
         status = 400
     return render_template("admin/people.html", form=form, page=page,
                            can_change_roles=current_user.has_role(Role.ADMIN),

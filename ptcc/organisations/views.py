@@ -35,15 +35,19 @@ def directory():
     form.kind.choices = [("", _("All kinds"))] + [(k.value, str(KIND_LABELS[k])) for k in OrganisationKind]
     form.topic.choices = [("", _("All topics"))] + [(t.slug, t.name) for t in topics]
     form.commune.choices = [("", _("All communes"))] + [(c, c) for c in directory_services.communes()]
-    filters = {"kind": form.kind.data or "", "topic": form.topic.data or "", "commune": form.commune.data or ""}
-    status = 200
-    try:
-        page = directory_services.directory_page(page=page_number(), **filters)
-    except ServiceError as exc:
-        attach_error(form, exc)
-        status = 400
-        page = directory_services.directory_page(page=page_number(), **{
-            key: ("" if key == exc.field else value) for key, value in filters.items()})
+    status = 200 if form.validate() else 400
+    valid = form.valid_data()
+    filters = {name: valid[name] or "" for name in ("kind", "topic", "commune")}
+    while True:  # each refused filter is named on the page, and the list drawn without it
+        try:
+            page = directory_services.directory_page(page=page_number(), **filters)
+            break
+        except ServiceError as exc:
+            attach_error(form, exc)
+            status = 400
+            if not filters.get(exc.field):
+                raise
+            filters[exc.field] = ""
     return render("organisations/directory.html", status, form=form, page=page,
                   filtered=any(filters.values()), figures=directory_services.figures())
 

@@ -96,14 +96,22 @@ def _date_in_calendar(form, field):
                                  first=DATE_MIN.year, last=DATE_MAX.year))
 
 
-def shared_validators(field) -> list:
+def _at_most(limit: int):
+    def check(form, field):
+        if isinstance(field.data, str) and len(field.data) > limit:
+            raise ValidationError(_l("At most %(n)d characters.", n=limit))
+
+    return check
+
+
+def shared_validators(field, text_limit: int | None = None) -> list:
     """The validators every field of its kind gets, whatever its form says."""
     if isinstance(field, HiddenField):
         return []  # carries addresses and ids the views check themselves (see ptcc.web.redirects)
     if isinstance(field, TextAreaField):
         return [_no_control_in_text]
-    if isinstance(field, StringField):  # also e-mail, search, password and hidden fields
-        return [_no_control_in_line]
+    if isinstance(field, StringField):  # also e-mail, search and password fields
+        return [_no_control_in_line] + ([_at_most(text_limit)] if text_limit else [])
     if isinstance(field, IntegerField):
         return [_integer_fits]
     if isinstance(field, (DateField, DateTimeField)):

@@ -22,7 +22,7 @@ def missions():
     """``GET /api/volunteering/missions?commune=&skill=&date=YYYY-MM-DD&organisation=&page=&per_page=``"""
     form, filters, valid = read_filters(request.args)
     if not valid:
-        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        problems = "; ".join(f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
         return render_error(400, _("Invalid filter: %(problems)s", problems=problems))
     per_page = request.args.get("per_page", current_app.config["PTCC_PER_PAGE"], type=int) or 1
     page = queries.page_of_missions(page=page_number(), per_page=min(max(per_page, 1), MAX_PER_PAGE), **filters)

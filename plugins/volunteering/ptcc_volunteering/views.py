@@ -25,9 +25,9 @@ def read_filters(args) -> tuple[FilterForm, dict, bool]:
         if select.data and select.data not in {value for value, _label in select.choices}:
             select.choices.append((select.data, select.data))
     valid = form.validate()
-    filters = {"commune": form.commune.data or "", "skill": form.skill.data or "",
-               "organisation": form.organisation.data or "", "organisation_name": form.organisation_name.data or "",
-               "on_date": form.date.data if not form.date.errors else None}
+    data = form.valid_data()
+    filters = {name: data[name] or "" for name in ("commune", "skill", "organisation", "organisation_name")}
+    filters["on_date"] = data["date"]
     return form, filters, valid
 
 
