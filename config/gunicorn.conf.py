@@ -76,3 +76,19 @@ def post_fork(server, worker):
     """In each new worker: start without engines; the master's must not be shared."""
     _dispose_engines(server)
     server.log.info("worker %s: territory engines reset", worker.pid)
+
+
+def when_ready(server):
+    """Once, in the master, before the first worker starts: warn when the workers may open
+    more PostgreSQL connections than the server allows (ptcc.tenancy.budget). Only here
+    are the workers and threads known; a server that does not answer is logged, and
+    start-up goes on."""
+    try:
+        from ptcc.tenancy.budget import concurrency, warn_if_over_budget
+
+        cfg = server.cfg
+        warn_if_over_budget(server.app.wsgi(), workers=cfg.workers,
+                            threads=concurrency(cfg.worker_class_str, cfg.threads, cfg.worker_connections),
+                            logger=server.log)
+    except Exception as exc:  # a check must never stop the server
+        server.log.warning("PostgreSQL connection budget not checked: %s", exc)

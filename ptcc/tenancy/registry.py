@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -129,8 +130,14 @@ class TenantRegistry:
     def hosts(self) -> list[str]:
         return list(self._by_host)
 
-    def write(self, tenant: Tenant) -> Path:
-        """Write a territory's tenant.toml (used by ``ptcc tenant create``)."""
+    def write(self, tenant: Tenant, *, reload: bool = True) -> Path:
+        """Write a territory's tenant.toml (used by ``ptcc tenant create``).
+
+        The file appears whole or not at all (written aside, then renamed): a process
+        reading the registry meanwhile never sees half a file. ``reload=False`` adds the
+        territory to this registry without reading every other file again, which a
+        command writing a thousand of them cannot afford.
+        """
         validate_slug(tenant.slug)
         for host in tenant.hosts:
             owner = self._by_host.get(host)
@@ -139,6 +146,26 @@ class TenantRegistry:
         folder = self.root / tenant.slug
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "tenant.toml"
-        path.write_text(tomli_w.dumps(tenant.to_toml()), encoding="utf-8")
-        self.reload()
+        content = tomli_w.dumps(tenant.to_toml())
+        partial = folder / f".tenant.toml.{os.getpid()}.tmp"
+        try:
+            partial.write_text(content, encoding="utf-8")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+        if reload:
+            self.reload()
+        else:
+            self._remember(_tenant_from_toml(tenant.slug, tomllib.loads(content)))
         return path
+
+    def _remember(self, tenant: Tenant) -> None:
+        """Add or replace one territory in the indexes, as ``reload`` would find it."""
+        previous = self._tenants.get(tenant.slug)
+        if previous is not None:
+            for host in previous.hosts:
+                self._by_host.pop(host, None)
+        self._tenants[tenant.slug] = tenant
+        self._tenants = dict(sorted(self._tenants.items()))
+        for host in tenant.hosts:
+            self._by_host[host] = tenant

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ptcc import migrate
 from tests.cli.sandbox import UNREACHABLE_URL
 
@@ -28,10 +30,10 @@ def test_upgrade_migrates_every_territory_and_reports_the_broken_one(platform):
 
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == "[1/3] alpha: up to date"
+    assert lines[0].startswith("[1/3] alpha: migrated (base → ")
     assert lines[1].startswith("[2/3] broken: FAILED: OperationalError")
-    assert lines[2] == "[3/3] gamma: up to date"  # the failure did not stop the loop
-    assert lines[-1] == "2 migrated, 1 failed"
+    assert lines[2].startswith("[3/3] gamma: migrated (base → ")  # the failure did not stop the loop
+    assert re.fullmatch(r"3 territories in \d+\.\d s: 2 migrated, 0 up to date, 1 failed", lines[-1])
     assert states(platform) == {"alpha": "up to date", "broken": "OperationalError", "gamma": "up to date"}
 
 
@@ -41,12 +43,14 @@ def test_upgrade_is_idempotent_and_accepts_a_selection(platform):
 
     first = platform.run("db", "upgrade", "gamma")
     assert first.exit_code == 0, first.output
-    assert first.output.splitlines() == ["[1/1] gamma: up to date", "1 migrated, 0 failed"]
+    first_lines = first.output.splitlines()
+    assert len(first_lines) == 2 and first_lines[0].startswith("[1/1] gamma: migrated (base → ")
+    assert first_lines[1].endswith(": 1 migrated, 0 up to date, 0 failed")
     assert states(platform) == {"alpha": "missing", "gamma": "up to date"}
 
     again = platform.run("db", "upgrade")
     assert again.exit_code == 0, again.output
-    assert again.output.splitlines()[-1] == "2 migrated, 0 failed"
+    assert again.output.splitlines()[-1].endswith(": 1 migrated, 1 up to date, 0 failed")
     assert states(platform) == {"alpha": "up to date", "gamma": "up to date"}
 
 
