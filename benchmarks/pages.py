@@ -1,0 +1,53 @@
+"""The pages the benchmark measures, and how to find the ones whose address depends on the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+#: The organisation and the mission measured: demo data, present at every data size.
+ORGANISATION_SLUG = "la-fabrique-des-pentes"
+SEARCH_TERM = "jardin"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    #: Requested with the dashboard person's session cookie.
+    signed_in: bool = False
+
+
+def measured_pages(mission_id: int) -> list[Page]:
+    """Every page, ``/healthz`` first (the floor each page is compared with)."""
+    return [
+        Page("healthz", "/healthz"),
+        Page("home", "/"),
+        Page("directory", "/organisations/"),
+        Page("missions", "/missions/"),
+        Page("search", f"/search?q={SEARCH_TERM}"),
+        Page("organisation", f"/organisations/{ORGANISATION_SLUG}"),
+        Page("mission", f"/missions/{mission_id}"),
+        Page("activity", "/activity"),
+        Page("open-data", "/open-data"),
+        Page("missions.csv", "/missions/open-data/missions.csv"),
+        Page("missions.json", "/missions/open-data/missions.json"),
+        Page("dashboard", "/dashboard", signed_in=True),
+    ]
+
+
+def measured_mission_id(app, slug: str) -> int:
+    """The first mission of the measured organisation (a demo mission, the same in every copy)."""
+    from ptcc.organisations.models import Organisation
+    from ptcc.extensions import db
+    from ptcc.tenancy import tenant_context
+    from ptcc_volunteering.models import Mission
+
+    with tenant_context(slug, app=app):
+        mission_id = db.session.scalar(
+            sa.select(sa.func.min(Mission.id)).join(Organisation, Organisation.id == Mission.organisation_id)
+            .where(Organisation.slug == ORGANISATION_SLUG))
+    if mission_id is None:
+        raise RuntimeError(f"{slug}: {ORGANISATION_SLUG} has no mission (was the demo built?)")
+    return mission_id
