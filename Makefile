@@ -3,14 +3,33 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# pytest-xdist workers for `make test`: one per core, at most 4 (each worker migrates its own
+# test databases and opens its own PostgreSQL connections). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 4 ? n : 4 )))
+# `load` hands out tests in collection order, where pytest has put every SQLite test before
+# every PostgreSQL one: each worker migrates each backend's databases once. Whole files per
+# worker (loadfile, loadscope) alternate backends and migrate again at every file.
+XDIST := -n $(TEST_WORKERS) --dist load
+# The core's catalogues, every plugin's, and the test sample plugin's (compiled here rather
+# than by the application in several test processes at once).
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po) \
+  $(shell find plugins tests/plugins/sample_plugins -path '*/LC_MESSAGES/*.po' 2>/dev/null)
 
-.PHONY: install messages translations run demo demo-reset test test-fast clean
+.PHONY: install messages translations run demo demo-reset test test-fast bench bench-ci clean
 
+# Two `make` at once (two test runs) must not reinstall the venv under each other: the
+# install runs under a lock, and the make that waited for it finds the venv up to date.
+ifeq ($(VENV_LOCKED),)
+$(BIN)/ptcc: pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	@mkdir -p $(VENV)
+	@flock $(VENV)/.make-lock $(MAKE) --no-print-directory VENV_LOCKED=1 $@
+else
 $(BIN)/ptcc: pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]' $(patsubst %,-e %,$(wildcard plugins/*/))
 	touch $(BIN)/ptcc
+endif
 
 install: $(BIN)/ptcc translations
 
@@ -22,28 +41,36 @@ messages: $(BIN)/ptcc
 	  $(BIN)/pybabel update -i translations/messages.pot -d translations -D messages -l $$lang \
 	    --ignore-obsolete; done
 
-# Compile the core's fr and en catalogues, then every plugin's.
-translations: $(BIN)/ptcc
-	$(BIN)/pybabel compile -d translations -D messages >/dev/null
-	@for cat in $$(find plugins -path '*/LC_MESSAGES/*.po' 2>/dev/null); do \
-	  $(BIN)/pybabel compile -i $$cat -o $${cat%.po}.mo >/dev/null || exit 1; done
+# Compile the catalogues whose .po is newer than their .mo. Written aside, then renamed: a
+# test run beside this one never reads half a catalogue.
+translations: $(CATALOGUES:.po=.mo)
+
+%.mo: %.po | $(BIN)/ptcc
+	$(BIN)/pybabel -q compile -i $< -o $(@:.mo=.$$$$.mo) && mv $(@:.mo=.$$$$.mo) $@
 
 demo: install
-	PTCC_OUTBOX_INLINE=1 $(BIN)/ptcc demo
+	PTCC_OUTBOX_INLINE=1 PTCC_PLATFORM_URL=http://localhost:$(PORT) $(BIN)/ptcc demo
 
 demo-reset: install
-	PTCC_OUTBOX_INLINE=1 $(BIN)/ptcc demo --reset --yes
+	PTCC_OUTBOX_INLINE=1 PTCC_PLATFORM_URL=http://localhost:$(PORT) $(BIN)/ptcc demo --reset --yes
 
 run: demo
 	@echo ""
 	@echo "PTCC is starting on http://localhost:$(PORT)/ — the territories are listed there."
-	PTCC_OUTBOX_INLINE=1 $(BIN)/ptcc run --host 127.0.0.1 --port $(PORT)
+	PTCC_OUTBOX_INLINE=1 PTCC_PLATFORM_URL=http://localhost:$(PORT) $(BIN)/ptcc run --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/pytest -m "not browser and not slow" --ptcc-backends sqlite $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) -m "not browser and not slow" --ptcc-backends sqlite $(PYTEST_ARGS)
+
+# gunicorn + wrk on the enlarged demo (benchmarks/README.md); bench-ci checks its invariants only.
+bench: install
+	$(BIN)/python benchmarks/run_bench.py $(BENCH_ARGS)
+
+bench-ci: install
+	$(BIN)/python benchmarks/run_bench.py --ci $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.sandbox import Platform, free_port
+from tests.cli.sandbox import Platform
 
 pytestmark = pytest.mark.slow
 
@@ -59,13 +60,17 @@ def two_territories(tmp_path):
 
 def test_gunicorn_serves_each_territory_on_its_host(two_territories, tmp_path):
     assert GUNICORN.exists(), f"{GUNICORN} is not installed"
-    port = free_port()
+    # gunicorn is handed a socket already listening on a port the kernel chose: a port picked
+    # free and bound later could be taken in between by a test run beside this one.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     log = tmp_path / "gunicorn.log"
-    env = two_territories.env(PTCC_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2", PTCC_LOG_LEVEL="info")
-    with log.open("w") as log_file:
+    env = two_territories.env(PTCC_BIND=f"fd://{listener.fileno()}", WEB_CONCURRENCY="2", PTCC_LOG_LEVEL="info")
+    with listener, log.open("w") as log_file:
         process = subprocess.Popen(
             [str(GUNICORN), "-c", str(ROOT / "config" / "gunicorn.conf.py"), "wsgi:app"],
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            pass_fds=[listener.fileno()],
         )
     try:
         wait_until_ready(process, port, log)

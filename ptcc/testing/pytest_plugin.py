@@ -6,7 +6,11 @@ territories is emptied (the schema, migrated once per session, stays).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import secrets
+import socket
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,107 @@ TERRITORIES = {
     "beta": {"name": "Territoire Beta", "hosts": ["beta.test"]},
 }
 PG_ADMIN_URL = os.environ.get("PTCC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+# Every PostgreSQL test database carries the tag of the run that made it, so that two runs on
+# one server (or a run and a crashed run's leftovers) never share a database:
+#   ptcc_test{PTCC_TEST_DB_SUFFIX}_r{pid}h{host}{random}{_gwN}_{tenant}
+# pid is the pytest process that started the run (the xdist controller, passed to its
+# workers), host three characters of this machine's name, random two more characters.
+# The pid and host say whether a leftover's run is over (see drop_stale_databases). The
+# longest prefix (ptcc_clitest_hostile_r4194304hxxxxx_gw10_) leaves 22 characters of the
+# 63 PostgreSQL allows for the territory's slug.
+_RUN_TAG = pytest.StashKey[str]()
+_STALE_DROPPED = pytest.StashKey[int]()
+RUN_TAG_RE = re.compile(r"_r(?P<pid>\d+)h(?P<host>[0-9a-z]{3})[0-9a-z]{2}(?:_gw\d+)?_")
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(number: int, width: int) -> str:
+    return "".join(_BASE36[number // 36 ** i % 36] for i in reversed(range(width)))
+
+
+def host_tag() -> str:
+    return _base36(int(hashlib.sha1(socket.gethostname().encode()).hexdigest(), 16), 3)
+
+
+def new_run_tag() -> str:
+    return f"r{os.getpid()}h{host_tag()}{_base36(secrets.randbelow(36 ** 2), 2)}"
+
+
+def run_tag(config) -> str:
+    """This run's tag: the same in the xdist controller and every one of its workers."""
+    return config.stash[_RUN_TAG]
+
+
+def pytest_configure(config):
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and "ptcc_run_tag" in workerinput:
+        config.stash[_RUN_TAG] = workerinput["ptcc_run_tag"]
+    else:
+        config.stash[_RUN_TAG] = new_run_tag()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the controller: hand the run's tag to each worker it starts."""
+    node.workerinput["ptcc_run_tag"] = run_tag(node.config)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def drop_stale_databases() -> list[str]:
+    """Drop the test databases left by runs that were killed before their clean-up.
+
+    Only databases tagged with this machine's host tag and a pid that is no longer alive
+    here; a plain DROP DATABASE (not FORCE) refuses any that someone is still connected to.
+    A reused pid keeps its leftovers until that process is gone: the safe direction.
+    """
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    dropped = []
+    try:
+        with engine.connect() as conn:
+            names = conn.scalars(sa.text("select datname from pg_database where datname like 'ptcc%'")).all()
+            for name in names:
+                match = RUN_TAG_RE.search(name)
+                if (not re.fullmatch(r"[a-z0-9_]+", name) or not match or match["host"] != host_tag()
+                        or _process_alive(int(match["pid"]))):
+                    continue
+                try:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+                    dropped.append(name)
+                except sa.exc.DBAPIError:  # in use after all, or another run's sweep got there first
+                    conn.rollback()
+    finally:
+        engine.dispose()
+    return dropped
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Once per run (not in xdist workers), when the run uses PostgreSQL: sweep leftovers."""
+    config = session.config
+    if hasattr(config, "workerinput") or "postgresql" not in config.getoption("--ptcc-backends"):
+        return
+    if postgres_available() is None:
+        try:
+            config.stash[_STALE_DROPPED] = len(drop_stale_databases())
+        except sa.exc.SQLAlchemyError:  # never fail a run over housekeeping
+            pass
+
+
+def pytest_report_header(config):
+    line = f"ptcc: PostgreSQL test databases tagged _{run_tag(config)}"
+    if config.stash.get(_STALE_DROPPED, 0):
+        line += f"; dropped {config.stash[_STALE_DROPPED]} left by killed runs"
+    return line
 
 
 def pytest_addoption(parser):
@@ -99,6 +204,10 @@ def ptcc_base_config(ptcc_backend, tmp_path_factory, ptcc_enabled_plugins, worke
         "PTCC_OUTBOX_INLINE": False,
         "PTCC_LOGIN_LIMIT_PER_IP": "1000 per minute",
         "PTCC_LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+        # Not from the environment: a developer's PTCC_DATABASE_URL or PTCC_REDIS_URL would
+        # have the tests drop their databases or reset the limits of whoever shares that Redis.
+        "PTCC_DATABASE_URL": "",
+        "PTCC_REDIS_URL": "",
     }
     if ptcc_backend == "postgresql":
         reason = postgres_available()
@@ -113,9 +222,12 @@ def ptcc_base_config(ptcc_backend, tmp_path_factory, ptcc_enabled_plugins, worke
 
 @pytest.fixture(scope="session")
 def worker_id_suffix(request):
-    """Keeps PostgreSQL test databases apart between xdist workers and parallel runs."""
+    """What keeps this process's PostgreSQL test databases (and Redis keys) apart from every
+    other's: ``PTCC_TEST_DB_SUFFIX`` (kept for people who name their runs), the run's tag,
+    and the xdist worker."""
     worker = getattr(request.config, "workerinput", {}).get("workerid", "")
-    return os.environ.get("PTCC_TEST_DB_SUFFIX", "") + (f"_{worker}" if worker else "")
+    return (os.environ.get("PTCC_TEST_DB_SUFFIX", "") + f"_{run_tag(request.config)}"
+            + (f"_{worker}" if worker else ""))
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +238,7 @@ def _ptcc_session_app(ptcc_base_config):
     app = create_app(ptcc_base_config)
     with app.app_context():
         for tenant in app.extensions["ptcc"].registry:
-            app.extensions["ptcc"].engines.drop_database(tenant)
+            drop_test_database(app.extensions["ptcc"].engines, tenant)
             if os.environ.get("PTCC_TEST_SCHEMA") == "create_all":
                 # Development shortcut while a model has no migration yet; CI always migrates.
                 from ptcc.extensions import db
@@ -147,8 +259,25 @@ def _ptcc_session_app(ptcc_base_config):
         engines = app.extensions["ptcc"].engines
         for tenant in app.extensions["ptcc"].registry:
             if ptcc_base_config.get("PTCC_DATABASE_URL"):
-                engines.drop_database(tenant)
+                drop_test_database(engines, tenant)
         engines.dispose_all()
+
+
+def drop_test_database(engines, tenant) -> None:
+    """Drop a test territory's database. On PostgreSQL its name is this run's and this
+    worker's alone (``worker_id_suffix``), so a connection still open to it is one that a
+    test left behind (a second application it never disposed): closed first, or PostgreSQL
+    would refuse the DROP and the session would end (or start) with an error."""
+    url = sa.engine.make_url(engines.url_for(tenant))
+    if url.get_backend_name() == "postgresql":
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(sa.text("select pg_terminate_backend(pid) from pg_stat_activity "
+                                     "where datname = :name and pid <> pg_backend_pid()"), {"name": url.database})
+        finally:
+            admin.dispose()
+    engines.drop_database(tenant)
 
 
 def empty_all_tables(app) -> None:
@@ -251,7 +380,7 @@ def outbox(app):
 def territory_plugins(app):
     """``territory_plugins("beta", [])``: the optional plugins a territory enables during this
     test, stored in its settings row as the administration page does (emptied after the test)."""
-    from ptcc.admin.models import TerritorySettings
+    from ptcc.tenancy.models import TerritorySettings
     from ptcc.extensions import db
     from ptcc.tenancy import tenant_context
 

@@ -28,7 +28,10 @@ print(answer.status_code)
 
 
 @pytest.fixture
-def redis_db():
+def redis_keys(worker_id_suffix):
+    """(connection, prefix): a key prefix of this test process's own, in a Redis other runs
+    may be using at the same time; only the keys under that prefix are deleted, before and
+    after, never the whole database."""
     import redis
 
     try:
@@ -39,18 +42,27 @@ def redis_db():
         if os.environ.get("PTCC_REQUIRE_REDIS") == "1":
             pytest.fail(f"{reason} (PTCC_REQUIRE_REDIS=1)")
         pytest.skip(reason)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
+    prefix = f"ptcc_test{worker_id_suffix}"
+
+    def delete_ours():
+        for key in connection.scan_iter(match=f"*/{prefix}/*"):
+            connection.delete(key)
+
+    delete_ours()
+    yield connection, prefix
+    delete_ours()
 
 
 @pytest.mark.slow
-def test_limits_are_counted_across_processes(app, ptcc_backend, redis_db):
+def test_limits_are_counted_across_processes(app, ptcc_backend, redis_keys):
     if ptcc_backend != "sqlite":
         pytest.skip("the limit store does not depend on the database")
+    connection, prefix = redis_keys
     config = {key: app.config[key] for key in ("SECRET_KEY", "PTCC_TENANTS_PATH", "PTCC_INSTANCE_PATH",
                                                "PTCC_PLUGINS_PATH", "PTCC_DATABASE_URL")}
-    config.update(PTCC_REDIS_URL=REDIS_URL, PTCC_LOGIN_LIMIT_PER_IP="2 per minute", TESTING=True)
+    # Flask-Limiter puts the prefix in every key: LIMITS:LIMITER/<prefix>/<key>/...
+    config.update(PTCC_REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix,
+                  PTCC_LOGIN_LIMIT_PER_IP="2 per minute", TESTING=True)
 
     codes = []
     for _worker in range(3):
@@ -60,4 +72,4 @@ def test_limits_are_counted_across_processes(app, ptcc_backend, redis_db):
         codes.append(int(done.stdout.strip().splitlines()[-1]))
 
     assert codes == [400, 400, 429]
-    assert any(b"alpha" in key for key in redis_db.keys("*"))
+    assert any(b"alpha" in key for key in connection.scan_iter(match=f"*/{prefix}/*"))
