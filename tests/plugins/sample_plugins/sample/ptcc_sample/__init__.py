@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ptcc.i18n import domain_gettext
 from ptcc.plugins import ActivityType, Block, Dataset, MenuItem, PluginInfo, SearchResult, hookimpl
+from ptcc.web.forms import Form
 
 PLUGIN = PluginInfo(name="sample", version="1.2.3", description="Sample notes")
 HERE = Path(__file__).resolve().parent
@@ -100,7 +100,7 @@ def ptcc_default_settings():
     return {"greeting": "Bienvenue", "per_page": 10}
 
 
-class SampleSettingsForm(FlaskForm):
+class SampleSettingsForm(Form):
     greeting = StringField(_l("Greeting"), validators=[DataRequired(), Length(max=40)])
     per_page = IntegerField(_l("Notes per page"), validators=[NumberRange(min=1, max=100)])
 
