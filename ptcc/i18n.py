@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import has_request_context, request, session
@@ -153,8 +154,12 @@ def compile_catalogues(folder: str | Path, domain: str) -> list[Path]:
                 continue
             with po_path.open("rb") as po_file:
                 catalogue = read_po(po_file, locale=po_path.parent.parent.name, domain=domain)
-            with mo_path.open("wb") as mo_file:
+            # Written aside, then renamed: a process starting at the same moment (another
+            # worker, another test run) reads the old catalogue or the new one, never half of one.
+            partial = mo_path.with_suffix(f".{os.getpid()}.mo")
+            with partial.open("wb") as mo_file:
                 write_mo(mo_file, catalogue)
+            os.replace(partial, mo_path)
         except OSError:
             continue
         written.append(mo_path)
