@@ -34,3 +34,11 @@ context.configure(
 )
 with context.begin_transaction():
     context.run_migrations()
+    # A new schema may change every page: nothing derived from the old one is used again
+    # (ptcc.caching, ptcc.web.page_cache). Below the revision that creates the table, no-op.
+    import sqlalchemy as sa
+
+    from ptcc.caching import bump_data_version
+
+    if sa.inspect(connection).has_table("data_version"):
+        bump_data_version(connection)

@@ -139,6 +139,10 @@ def configure_request_hooks(app: Flask) -> None:
 
     app.after_request(set_security_headers)
 
+    from ptcc.web import page_cache
+
+    page_cache.install(app)
+
     @app.teardown_request
     def drain_outbox_inline(exc):
         if not (app.config["PTCC_OUTBOX_INLINE"] and g.get("ptcc_outbox_dirty") and g.get("ptcc_tenant")):

@@ -71,6 +71,13 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "fr"
+    #: Anonymous visitors' pages kept per data version (ptcc.web.page_cache): at most this
+    #: many seconds (pages that depend on the clock), 0 to render every request.
+    PTCC_PAGE_CACHE_SECONDS = 60
+    #: Bytes of pages one worker keeps in memory when there is no Redis.
+    PTCC_PAGE_CACHE_MB = 16
+    #: Larger pages are rendered every time.
+    PTCC_PAGE_CACHE_MAX_ENTRY_KB = 512
     # Flask-SQLAlchemy insists on a default URI. It is never used: TenantSession.get_bind
     # always answers with the current territory's engine, or raises.
     SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -34,9 +34,12 @@ class TerritoryClient:
         return self.client.post(self.url(path), base_url=self.base_url, **kwargs)
 
     def csrf_token(self) -> str:
-        response = self.get("/")
-        token = extract_csrf(response.get_data(as_text=True))
-        assert token, "the home page carries no CSRF token"
+        """A token of this client's session: from the home page when signed in (the sign-out
+        form), from the sign-in page otherwise (signed-out pages carry none)."""
+        token = extract_csrf(self.get("/").get_data(as_text=True))
+        if token is None:
+            token = extract_csrf(self.get("/account/login").get_data(as_text=True))
+        assert token, "neither the home page nor the sign-in page carries a CSRF token"
         return token
 
     def submit(self, path: str, data: dict | None = None, **kwargs):

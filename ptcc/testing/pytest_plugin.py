@@ -301,9 +301,12 @@ def empty_all_tables(app) -> None:
 def app(_ptcc_session_app):
     from ptcc.extensions import limiter
 
+    from ptcc.web.page_cache import pages
+
     yield _ptcc_session_app
     empty_all_tables(_ptcc_session_app)
     limiter.reset()
+    pages(_ptcc_session_app).clear()
 
 
 @pytest.fixture

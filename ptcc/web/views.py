@@ -60,12 +60,20 @@ def logo():
 
 
 def set_language():
-    """Remember the chosen language (and on the account of a signed-in person)."""
-    target = safe_next(request.form.get("next", ""))
-    locale = request.form.get("locale", "")
+    """Remember the chosen language.
+
+    Visitors who are not signed in choose with a GET form: their pages then carry no
+    CSRF token and no session of their own, so that they can be served from the page
+    cache (ptcc.web.page_cache); choosing a language for oneself is all it can do. A
+    signed-in person's choice is saved on their account, which only a POST with its
+    CSRF token may change.
+    """
+    values = request.form if request.method == "POST" else request.args
+    target = safe_next(values.get("next", ""))
+    locale = values.get("locale", "")
     if locale in offered_locales():
         session["locale"] = locale
-        if current_user.is_authenticated:
+        if request.method == "POST" and current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
     return redirect(target)

@@ -3,44 +3,13 @@ territory's cached values never answer for another."""
 
 from __future__ import annotations
 
-import itertools
-import re
-
 import pytest
 import sqlalchemy as sa
 
 from ptcc.caching import bump_data_version, data_version
 from ptcc.extensions import db
 from ptcc.testing.clients import TerritoryClient
-
-_numbers = itertools.count(1)
-FIGURE_RE = re.compile(r"<strong>(\d+)</strong> organisations?")
-
-
-def add_organisation(app, slug: str = "alpha") -> None:
-    from ptcc.organisations.models import Organisation, OrganisationKind, OrganisationStatus
-    from ptcc.tenancy import tenant_context
-
-    n = next(_numbers)
-    with tenant_context(slug, app=app):
-        db.session.add(Organisation(slug=f"cache-{n}", name=f"Cache {n}", commune="Lyon",
-                                    kind=OrganisationKind.ASSOCIATION, status=OrganisationStatus.APPROVED))
-        db.session.commit()
-
-
-def organisations_shown(client) -> int:
-    html = client.get("/organisations/").get_data(as_text=True)
-    return int(FIGURE_RE.search(html).group(1))
-
-
-@pytest.fixture
-def other_process(ptcc_base_config, app):
-    """A second application on the same databases: what another gunicorn worker or host is."""
-    from ptcc.app import create_app
-
-    other = create_app(ptcc_base_config)
-    yield other
-    other.extensions["ptcc"].engines.dispose_all()  # its connections would keep the databases from being dropped
+from tests.caching.helpers import add_organisation, organisations_shown
 
 
 def test_a_write_is_seen_by_another_process_at_its_next_request(app, other_process):
