@@ -19,6 +19,7 @@ from ptcc.i18n import offered_locales
 from ptcc.tenancy import current_tenant, has_tenant, state
 from ptcc.tenancy.settings import territory_settings
 from ptcc.web.menu import blocks
+from ptcc.web.page_cache import not_cached
 from ptcc.web.redirects import safe_next
 from ptcc.web.theme import theme_stylesheet
 
@@ -37,6 +38,7 @@ def platform_index():
     return render_template("web/platform.html", territories=territories)
 
 
+@not_cached  # says that this worker answers, without reading any database
 def health():
     return {"status": "ok"}
 

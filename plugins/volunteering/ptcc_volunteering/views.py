@@ -41,11 +41,15 @@ def index():
 
 def _mission_page(mission, answer_form=None, status: int = 200):
     response = services.own_response(current_user, mission)
+    is_manager = services.is_manager(current_user, mission.organisation)
+    # A form is made only for whoever sees it: making one puts a CSRF token in the session,
+    # and a visitor's page with a token of theirs cannot be kept for others (ptcc.web.page_cache).
+    if answer_form is None and current_user.is_authenticated:
+        answer_form = AnswerForm()
     return render_template(
         "volunteering/show.html", mission=mission, own_response=response,
-        answer_form=answer_form or AnswerForm(), confirm_form=ConfirmForm(),
-        is_manager=services.is_manager(current_user, mission.organisation),
-        json_ld=exports.json_ld(mission), ResponseStatus=ResponseStatus,
+        answer_form=answer_form, confirm_form=ConfirmForm() if is_manager else None,
+        is_manager=is_manager, json_ld=exports.json_ld(mission), ResponseStatus=ResponseStatus,
     ), status
 
 
