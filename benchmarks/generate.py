@@ -129,9 +129,12 @@ def _description(rnd: random.Random, name: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def enlarge(sandbox: Sandbox, slug: str, organisations: int, missions: int, seed: int = 2026) -> Enlarged:
+def enlarge(sandbox: Sandbox, slug: str, organisations: int, missions: int, seed: int = 2026,
+            batch: str = "") -> Enlarged:
     """Add ``organisations`` approved organisations and ``missions`` missions to a territory
-    already built by ``build_demo`` (or copied from one); commits once at the end."""
+    already built by ``build_demo`` (or copied from one); commits once at the end. ``batch``
+    goes into every generated e-mail address and name, so that a territory can be enlarged
+    more than once."""
     from ptcc.accounts.models import Role, User, hash_password
     from ptcc.activity.models import ActivityEntry
     from ptcc.demo.content import DEMO_PASSWORD
@@ -158,7 +161,7 @@ def enlarge(sandbox: Sandbox, slug: str, organisations: int, missions: int, seed
         for n in range(1, people_count + 1):
             joined = epoch - timedelta(days=rnd.randint(1, 700), minutes=rnd.randint(0, 1440))
             people_rows.append({
-                "email": f"personne-{n:05d}@{slug}.bench", "password_hash": password_hash,
+                "email": f"personne-{batch}{n:05d}@{slug}.bench", "password_hash": password_hash,
                 "display_name": f"{rnd.choice(FIRST_NAMES)} {rnd.choice(LAST_NAMES)}", "role": Role.MEMBER,
                 "locale": "", "email_verified_at": joined + timedelta(minutes=9), "auth_version": 1,
                 "created_at": joined, "last_login_at": joined + timedelta(days=rnd.randint(0, 300)),
@@ -176,7 +179,7 @@ def enlarge(sandbox: Sandbox, slug: str, organisations: int, missions: int, seed
         org_rows = []
         for n in range(1, organisations + 1):
             kind = rnd.choice(list(m.OrganisationKind))
-            name = f"{rnd.choice(NAME_STARTS)} {rnd.choice(NAME_THEMES)} {n:04d}"
+            name = f"{rnd.choice(NAME_STARTS)} {rnd.choice(NAME_THEMES)} {batch}{n:04d}"
             created = epoch - timedelta(days=rnd.randint(10, 900))
             org_rows.append({
                 "slug": slugify(name), "name": name, "kind": kind, "circle": m.usual_circle(kind),
