@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import socket
 from pathlib import Path
 
@@ -307,6 +308,7 @@ def app(_ptcc_session_app):
     empty_all_tables(_ptcc_session_app)
     limiter.reset()
     pages(_ptcc_session_app).clear()
+    shutil.rmtree(Path(_ptcc_session_app.config["PTCC_INSTANCE_PATH"]) / "datasets", ignore_errors=True)
 
 
 @pytest.fixture

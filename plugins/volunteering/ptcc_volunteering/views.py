@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Response as HTTPResponse
-from flask import abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
+from ptcc.web.datasets import kept_dataset
 from ptcc.web.forms import attach_error, page_number, service_transaction
 from ptcc.web.urls import canonical_host, external_url
 from ptcc_volunteering import exports, queries, services
@@ -254,11 +255,12 @@ def organisation_calendar(slug: str):
 
 
 def open_data_csv():
-    records = exports.dataset_records(*queries.dataset_rows())
-    return _download(stream_with_context(exports.missions_csv(records)), "text/csv", "missions-benevoles.csv")
+    return kept_dataset("missions.csv", "text/csv",
+                        lambda: exports.missions_csv(exports.dataset_records(*queries.dataset_rows())),
+                        download_name="missions-benevoles.csv")
 
 
 def open_data_json():
-    records = exports.dataset_records(*queries.dataset_rows())
-    body = exports.missions_json(records, "Licence Ouverte / Open Licence 2.0")
-    return HTTPResponse(stream_with_context(body), mimetype="application/json")
+    return kept_dataset("missions.json", "application/json",
+                        lambda: exports.missions_json(exports.dataset_records(*queries.dataset_rows()),
+                                                      "Licence Ouverte / Open Licence 2.0"))
