@@ -46,15 +46,17 @@ def ptcc_home_blocks():
 def ptcc_dashboard_blocks(user):
     from ptcc.accounts.models import Role
     from ptcc.accounts.permissions import has_role, is_signed_in
-    from ptcc.organisations import services
+    from ptcc.organisations import dashboard
     from ptcc.organisations.labels import TEMPLATE_HELPERS
 
     if not is_signed_in(user):
         return []
+    # Plain data cached per person and data version (ptcc.organisations.dashboard).
+    mine = dashboard.personal_data(user.id)
     context = {
-        "organisations": services.user_organisations(user),
-        "requests": services.requests_to_answer(user),
-        "pending_organisations": services.pending_join_requests_count() if has_role(user, Role.MODERATOR) else 0,
+        "organisations": mine.organisations,
+        "requests": mine.requests,
+        "pending_organisations": dashboard.pending_organisations() if has_role(user, Role.MODERATOR) else 0,
         **TEMPLATE_HELPERS,
     }
     return [Block(template="organisations/_dashboard_block.html", order=20, context=context)]

@@ -44,6 +44,8 @@ class PluginManager:
         #: gettext domain -> folder of its catalogues (``ptcc_translations_dir``).
         self.translation_domains: dict[str, str] = {}
         self._activity_kinds: dict[str, str] | None = None
+        #: (hook name, inactive plugin names) -> pluggy's subset hook caller (``hook``).
+        self._hook_callers: dict[tuple[str, frozenset[str]], Any] = {}
         self._migration_index = None
 
     # --- loading, once at start-up -------------------------------------------------
@@ -171,8 +173,21 @@ class PluginManager:
         return cache[key]
 
     def active_names(self) -> set[str]:
-        """Enabled and migrated: the plugins whose hooks run in this territory."""
-        return self.enabled_names() - self.unmigrated_names()
+        """Enabled and migrated: the plugins whose hooks run in this territory.
+
+        Every hook call asks, several times per page: worked out once per request (or
+        tenant_context), again when the territory's settings are read anew (saved by the
+        administration) or the readiness answers of the request are dropped.
+        """
+        from ptcc.tenancy.settings import territory_settings
+
+        settings, readiness = territory_settings(), g.get("ptcc_unmigrated_plugins")
+        memo = g.get("ptcc_active_plugins")
+        if memo is None or memo[0] is not settings or memo[1] is not readiness:
+            active = frozenset(self.enabled_names() - self.unmigrated_names())
+            memo = (settings, g.get("ptcc_unmigrated_plugins"), active)
+            g.ptcc_active_plugins = memo
+        return set(memo[2])
 
     def hook(self, hook_name: str):
         """The hook caller restricted to the current territory's active plugins (for the
@@ -181,8 +196,15 @@ class PluginManager:
             active = set(self.infos) - self.unmigrated_names(set(self.infos))
         else:
             active = self.active_names()
-        inactive = [self.pm.get_plugin(n) for n in self.infos if n not in active]
-        return self.pm.subset_hook_caller(hook_name, remove_plugins=inactive)
+        inactive = frozenset(n for n in self.infos if n not in active)
+        key = (hook_name, inactive)
+        caller = self._hook_callers.get(key)
+        if caller is None:
+            # The plugins are all registered at start-up: one caller per hook and set of
+            # inactive plugins serves every request (pluggy filters its implementations live).
+            caller = self.pm.subset_hook_caller(hook_name, remove_plugins=[self.pm.get_plugin(n) for n in inactive])
+            self._hook_callers[key] = caller
+        return caller
 
     def startup_hook(self, hook_name: str):
         """The hook caller for every installed plugin (start-up hooks)."""

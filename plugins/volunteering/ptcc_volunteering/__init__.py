@@ -80,14 +80,17 @@ def ptcc_home_blocks():
 
 @hookimpl
 def ptcc_dashboard_blocks(user):
-    from ptcc_volunteering import queries, services
+    from ptcc.accounts.permissions import is_signed_in
+    from ptcc_volunteering.dashboard import dashboard_data
 
-    commitments = [r for r in queries.commitments(user) if r.is_live]
-    waiting = queries.waiting_answers(services.postable_organisations(user))
-    if not commitments and not waiting:
+    if not is_signed_in(user):
+        return []
+    # Plain data cached per person and data version (ptcc_volunteering.dashboard).
+    data = dashboard_data(user.id)
+    if not data.commitments and not data.waiting:
         return []
     return [Block(template="volunteering/_dashboard_block.html", order=40,
-                  context={"commitments": commitments, "waiting": waiting})]
+                  context={"commitments": data.commitments, "waiting": data.waiting})]
 
 
 #: Per-territory settings and their defaults (the administrators change them on the settings page).
