@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from ptcc.testing.factories import DEFAULT_PASSWORD
 
 
@@ -61,3 +65,11 @@ def test_dashboard_is_for_signed_in_people(alpha, make_user):
 def test_menu_offers_activity_and_open_data(alpha):
     html = alpha.get("/").get_data(as_text=True)
     assert 'href="/activity"' in html and 'href="/open-data"' in html
+
+
+@pytest.mark.parametrize("prefix", [False, True], ids=["host", "prefix"])
+def test_the_menu_marks_the_page_being_read(territory_client, prefix):
+    client = territory_client("alpha", prefix=prefix)
+    html = client.get("/organisations/").get_data(as_text=True)
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+    assert current == [client.url("/organisations/")]
