@@ -273,6 +273,11 @@ def enlarge(sandbox: Sandbox, slug: str, organisations: int, missions: int, seed
             "actor_id": row["decided_by_id"], "actor_label": people_names.get(row["decided_by_id"], ""),
             "created_at": row["decided_at"]} for row in response_rows if row["status"] == ResponseStatus.ACCEPTED]
         _insert_plain(ActivityEntry.__table__, activity_rows)
+        # The rows went in behind the ORM, which keeps the search index: index them, as
+        # `ptcc search reindex` would, or the search page would be fast at finding nothing.
+        from ptcc.search.rebuild import rebuild
+
+        rebuild(db.session)
         db.session.commit()
     app.extensions["ptcc"].engines.dispose_all()
     return Enlarged(slug, len(people), len(org_ids), len(mission_ids), len(response_rows), len(activity_rows),

@@ -67,6 +67,7 @@ def configure_tenancy(app: Flask) -> None:
 
 def configure_extensions(app: Flask) -> None:
     import ptcc.caching  # noqa: F401  (its session events keep each territory's data version)
+    import ptcc.search  # noqa: F401  (its session events keep each territory's search index)
     from ptcc.accounts.loader import load_user
 
     db.init_app(app)

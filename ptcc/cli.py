@@ -28,6 +28,9 @@ def register_commands(app) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(demo_command)
+    from ptcc.search.cli import search_group
+
+    app.cli.add_command(search_group)
     from ptcc.plugins.cli import plugin_command_groups, plugin_group
 
     app.cli.add_command(plugin_group)

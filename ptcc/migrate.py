@@ -23,6 +23,7 @@ CORE_MODEL_MODULES = (
     "ptcc.audit.models",
     "ptcc.outbox.models",
     "ptcc.activity.models",
+    "ptcc.search.models",
 )
 
 

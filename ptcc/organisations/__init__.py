@@ -70,12 +70,19 @@ def ptcc_search(query, user, limit):
     from ptcc.organisations.labels import kind_label
 
     results = []
-    for organisation in directory.search(query, limit):
+    # One query through the territory's search index, ranked (ptcc.search).
+    for organisation, score in directory.search_hits(query, limit):
         excerpt = " · ".join(part for part in (kind_label(organisation.kind), organisation.commune) if part)
         results.append(SearchResult(title=organisation.name, url=url_for("organisations.show", slug=organisation.slug),
-                                    kind=_("Organisation"), excerpt=excerpt,
-                                    score=2.0 if query.lower() in organisation.name.lower() else 1.0))
+                                    kind=_("Organisation"), excerpt=excerpt, score=score))
     return results
+
+
+@hookimpl
+def ptcc_search_sources():
+    from ptcc.organisations.directory import search_sources
+
+    return search_sources()
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from ptcc.caching import cached_per_territory
 from ptcc.errors import ServiceError
 from ptcc.extensions import db
 from ptcc.organisations.models import Circle, Organisation, OrganisationKind, OrganisationStatus, Topic, organisation_topics
+from ptcc.search import Dependency, Document, SearchSource, matching, score
 
 APPROVED = Organisation.status == OrganisationStatus.APPROVED
 
@@ -119,19 +120,51 @@ def recent(limit: int = 5) -> list[Organisation]:
                              Organisation.id.desc()).limit(limit)))
 
 
-def search(query: str, limit: int) -> list[Organisation]:
-    """Approved organisations whose name, commune, description or topic contains ``query``."""
-    query = (query or "").strip()
-    if not query or limit <= 0:
+# --- search (the platform's search index, ptcc.search) ----------------------------------
+
+SEARCH_KIND = "organisations.organisation"
+
+
+def _search_document(organisation: Organisation) -> Document | None:
+    """Approved organisations are found by name (the title), commune, topics and description."""
+    if organisation.status != OrganisationStatus.APPROVED:
+        return None
+    return Document(title=organisation.name,
+                    body="\n".join([organisation.commune, *(topic.name for topic in organisation.topics),
+                                    organisation.description]))
+
+
+def _organisations_of_topics(topics) -> sa.Select:
+    return sa.select(organisation_topics.c.organisation_id).where(
+        organisation_topics.c.topic_id.in_([topic.id for topic in topics]))
+
+
+def search_sources() -> list[SearchSource]:
+    """What ``ptcc_search_sources`` declares for the organisations."""
+    return [SearchSource(
+        kind=SEARCH_KIND, model=Organisation, document=_search_document,
+        fields=("name", "commune", "description", "status", "topics"),
+        depends_on=(Dependency(Topic, _organisations_of_topics, fields=("name",)),),
+        load=lambda: sa.select(Organisation).options(selectinload(Organisation.topics)),
+    )]
+
+
+def search_hits(query: str, limit: int) -> list[tuple[Organisation, float]]:
+    """Approved organisations matching every word of ``query`` (or words starting with it) in
+    their name, commune, topics or description, best first, with their score in [0, 1).
+
+    One query, through the index; a word of the name counts more than one of the rest.
+    """
+    hits = matching(SEARCH_KIND, query) if limit > 0 else None
+    if hits is None:
         return []
-    name_hit = Organisation.name.icontains(query, autoescape=True)
-    matches = sa.or_(
-        name_hit,
-        Organisation.commune.icontains(query, autoescape=True),
-        Organisation.description.icontains(query, autoescape=True),
-        Organisation.topics.any(Topic.name.icontains(query, autoescape=True)),
-    )
-    return list(db.session.scalars(
-        _approved().where(matches)
-        .order_by(sa.case((name_hit, 0), else_=1), sa.func.lower(Organisation.name), Organisation.id)
-        .limit(limit)))
+    rows = db.session.execute(
+        _approved().join(hits, hits.c.object_id == Organisation.id).add_columns(hits.c.rank)
+        .order_by(hits.c.rank.desc(), sa.func.lower(Organisation.name), Organisation.id)
+        .limit(limit)).all()
+    return [(organisation, score(rank)) for organisation, rank in rows]
+
+
+def search(query: str, limit: int) -> list[Organisation]:
+    """Approved organisations matching ``query`` (``search_hits``), best first."""
+    return [organisation for organisation, _score in search_hits(query, limit)]

@@ -135,6 +135,20 @@ def ptcc_search(query, user, limit):
 
     ``/search`` asks every active provider and merges the results by ``score``
     (higher first); ``kind`` is the translated label shown beside each result.
+    Providers ask the territory's search index (``ptcc.search.matching``) for what
+    their ``ptcc_search_sources`` declared, joined to their own tables.
+    """
+
+
+@hookspec
+def ptcc_search_sources():
+    """Start-up. Return the ``ptcc.search.SearchSource`` objects this plugin indexes.
+
+    A source names a ``kind`` (``"<plugin>.<thing>"``), a model, and
+    ``document(obj) -> ptcc.search.Document | None`` (None: not to be found). Each
+    territory's index then follows the ORM in the writer's transaction: new, changed
+    (``fields``) and deleted objects, and the objects of other models the documents
+    read (``depends_on``). ``ptcc search reindex`` rebuilds it from the sources.
     """
 
 

@@ -127,12 +127,19 @@ def ptcc_search(query, user, limit):
     from ptcc_volunteering.i18n import _
 
     results = []
-    for mission in queries.search(query, limit):
-        in_title = query.strip().lower() in mission.title.lower()
+    # One query through the territory's search index, ranked (ptcc.search).
+    for mission, score in queries.search_hits(query, limit):
         excerpt = f"{mission.organisation.name} — {mission.commune}"
         results.append(SearchResult(title=mission.title, url=url_for("volunteering.show", mission_id=mission.id),
-                                    kind=_("Volunteer mission"), excerpt=excerpt, score=2.0 if in_title else 1.0))
+                                    kind=_("Volunteer mission"), excerpt=excerpt, score=score))
     return results
+
+
+@hookimpl
+def ptcc_search_sources():
+    from ptcc_volunteering import queries
+
+    return queries.search_sources()
 
 
 @hookimpl

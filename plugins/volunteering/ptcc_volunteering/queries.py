@@ -10,6 +10,8 @@ from flask import current_app
 
 from ptcc.caching import cached_per_territory
 from ptcc.extensions import db
+from ptcc import search as search_index
+from ptcc.search import Dependency, Document, SearchSource
 from ptcc_volunteering.models import Mission, MissionSkill, MissionStatus, Response, ResponseStatus
 
 
@@ -131,20 +133,68 @@ def filter_choices() -> dict:
     }
 
 
-def search(text: str, limit: int) -> list[Mission]:
-    """Open missions whose title, description, commune, skill or organisation contains ``text``."""
+# --- search (the platform's search index, ptcc.search) ----------------------------------
+
+SEARCH_KIND = "volunteering.mission"
+
+
+def _search_document(mission: Mission) -> Document | None:
+    """Open missions of approved organisations, found by title, organisation, commune, skills,
+    availability and description. Whether a mission is over is a matter of the day: ``search``
+    asks ``public_missions`` for it."""
+    Organisation, OrganisationStatus = _organisation_model()
+    organisation = mission.organisation
+    if (mission.status != MissionStatus.OPEN or organisation is None
+            or organisation.status != OrganisationStatus.APPROVED):
+        return None
+    return Document(title=mission.title,
+                    body="\n".join([organisation.name, mission.commune, *mission.skill_labels, mission.availability,
+                                    mission.description]))
+
+
+def _missions_of_organisations(organisations) -> sa.Select:
+    return sa.select(Mission.id).where(Mission.organisation_id.in_([o.id for o in organisations]))
+
+
+def _missions_of_skills(skills) -> list[int]:
+    return [skill.mission_id for skill in skills]
+
+
+def search_sources() -> list[SearchSource]:
+    """What ``ptcc_search_sources`` declares for the missions."""
     Organisation, _status = _organisation_model()
-    text = (text or "").strip()
-    if not text or limit <= 0:
+    return [SearchSource(
+        kind=SEARCH_KIND, model=Mission, document=_search_document,
+        fields=("title", "description", "commune", "availability", "status", "organisation_id", "organisation",
+                "skills"),
+        depends_on=(Dependency(Organisation, _missions_of_organisations, fields=("name", "status")),
+                    Dependency(MissionSkill, _missions_of_skills, fields=("label",))),
+        load=lambda: sa.select(Mission).options(selectinload(Mission.skills)),
+    )]
+
+
+def search_hits(text: str, limit: int, card_data: bool = False) -> list[tuple[Mission, float]]:
+    """Public missions (``public_missions``: open, not over, of approved organisations) matching
+    every word of ``text`` (or words starting with it), best first, with their score in [0, 1).
+
+    One query through the index (three with ``card_data``: skills and answers for cards).
+    """
+    hits = search_index.matching(SEARCH_KIND, text) if limit > 0 else None
+    if hits is None:
         return []
-    matches = sa.or_(
-        Mission.title.icontains(text, autoescape=True),
-        Mission.description.icontains(text, autoescape=True),
-        Mission.commune.icontains(text, autoescape=True),
-        Organisation.name.icontains(text, autoescape=True),
-        Mission.skills.any(MissionSkill.label.icontains(text, autoescape=True)),
-    )
-    return db.session.scalars(with_card_data(_ordered(public_missions().where(matches)).limit(limit))).unique().all()
+    recurring_last = sa.case((Mission.starts_on.is_(None), 1), else_=0)
+    query = (public_missions().join(hits, hits.c.object_id == Mission.id).add_columns(hits.c.rank)
+             .order_by(hits.c.rank.desc(), recurring_last, Mission.starts_on, Mission.created_at.desc(),
+                       Mission.id.desc())
+             .limit(limit))
+    if card_data:
+        query = with_card_data(query)
+    return [(mission, search_index.score(rank)) for mission, rank in db.session.execute(query).unique().all()]
+
+
+def search(text: str, limit: int) -> list[Mission]:
+    """Public missions matching ``text`` (``search_hits``), best first, with what their cards show."""
+    return [mission for mission, _score in search_hits(text, limit, card_data=True)]
 
 
 def latest(limit: int = 3) -> list[Mission]:
