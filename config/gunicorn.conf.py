@@ -12,6 +12,7 @@ PTCC_TIMEOUT        30                     seconds before a silent worker is res
 PTCC_ACCESS_LOG     - (stdout)             access log file, empty to turn it off
 PTCC_ERROR_LOG      - (stderr)             error log file
 PTCC_LOG_LEVEL      info                   gunicorn's log level
+PTCC_WARM_UP        1                      0: no warm-up in the master (see ``warm_up``)
 FORWARDED_ALLOW_IPS 127.0.0.1              proxies trusted for X-Forwarded-Proto (read by
                                            gunicorn itself)
 ==================  =====================  ==============================================
@@ -20,10 +21,14 @@ The application is loaded once in the master (``preload_app``) so that workers s
 its memory and a broken configuration fails at start-up rather than in every worker.
 Database engines must never be shared across ``fork()``: ``post_fork`` drops every
 territory engine the master may have opened; each worker opens its own on first use.
+Before the first fork the master also does the work every new worker's first request
+would otherwise repeat (``warm_up``), so that the workers inherit it.
 """
 
+import gc
 import multiprocessing
 import os
+import time
 
 
 def _int(name: str, default: int) -> int:
@@ -94,3 +99,79 @@ def when_ready(server):
                             logger=server.log)
     except Exception as exc:  # a check must never stop the server
         server.log.warning("PostgreSQL connection budget not checked: %s", exc)
+
+
+def on_starting(server):
+    """Once, in the master, the application loaded (``preload_app``), before any worker."""
+    if os.environ.get("PTCC_WARM_UP", "1").strip().lower() in ("0", "false", "no", "off"):
+        return
+    warm_up(server.app.wsgi(), server.log)
+    # Everything allocated so far lives as long as the master: out of the collector's sight,
+    # a worker's full collections neither walk it (shorter pauses) nor write to its pages
+    # (which then stay shared with the master instead of being copied).
+    gc.collect()
+    gc.freeze()
+
+
+#: Territories tried for the warm-up request (the first migrated one serves).
+WARM_UP_CANDIDATES = 5
+
+
+def warm_up(app, log) -> None:
+    """Do in the master, once, what each new worker's first request would do, so that every
+    worker forked from it inherits the result instead of paying for it (200-400 ms of the
+    first request, benchmarks/README.md, "a new worker's first request"): compile every
+    Jinja template, then render one territory's home page in each of its languages, which
+    loads the Babel catalogues and locale data, imports the modules imported on first use,
+    initialises SQLAlchemy's dialect and compiles the page's SQL into the cache every
+    territory shares. What belongs to that territory is dropped afterwards: its engine
+    (no connection or file may cross a fork), what the process learnt about it, and the
+    cached data and pages. Never stops the server: a failure is logged.
+    """
+    started = time.perf_counter()
+    try:
+        compiled = _compile_templates(app)
+        state = app.extensions["ptcc"]
+        tenant = next((t for t in list(state.registry)[:WARM_UP_CANDIDATES] if state.engines.is_migrated(t)), None)
+        rendered = _render_home(app, tenant) if tenant is not None else 0
+    except Exception as exc:
+        log.warning("warm-up stopped: %s", exc)
+        return
+    finally:
+        _forget_territories(app)
+    log.info("warm-up: %d templates compiled, %d pages rendered (%s) in %.0f ms", compiled, rendered,
+             tenant.slug if tenant is not None else "no migrated territory", (time.perf_counter() - started) * 1000)
+
+
+def _compile_templates(app) -> int:
+    env, count = app.jinja_env, 0
+    for name in env.list_templates():
+        if name.endswith((".html", ".txt", ".xml", ".j2")):
+            env.get_template(name)
+            count += 1
+    return count
+
+
+def _render_home(app, tenant) -> int:
+    if tenant.hosts:
+        base, path = f"http://{tenant.hosts[0]}", "/"
+    elif app.config["PTCC_PATH_PREFIX"] and app.config["PTCC_PLATFORM_HOSTS"]:
+        base, path = f"http://{app.config['PTCC_PLATFORM_HOSTS'][0]}", f"/t/{tenant.slug}/"
+    else:
+        return 0
+    client = app.test_client()
+    for locale in tenant.locales or ("",):
+        client.get(path, base_url=base, headers={"Accept-Language": locale}).close()
+    return len(tenant.locales or ("",))
+
+
+def _forget_territories(app) -> None:
+    state = app.extensions.get("ptcc")
+    if state is not None:
+        for tenant in list(state.registry)[:WARM_UP_CANDIDATES]:
+            state.engines.forget(tenant)
+        state.engines.dispose_all()
+    # Per-territory data and pages (a local store, or a Redis client whose sockets must not
+    # be inherited either): each worker makes its own at first use.
+    for name in ("ptcc_cache", "ptcc_pages"):
+        app.extensions.pop(name, None)

@@ -37,6 +37,13 @@ class DefaultConfig:
     #: Pool size per PostgreSQL engine; keep small, put PgBouncer in front at scale.
     PTCC_DB_POOL_SIZE = 2
     PTCC_DB_MAX_OVERFLOW = 3
+    #: The PostgreSQL URLs point at PgBouncer in transaction pooling (ptcc.tenancy.pgbouncer,
+    #: docs/pgbouncer.md): psycopg prepares no statement, and the connection budget is
+    #: checked against PgBouncer's limits.
+    PTCC_PGBOUNCER = False
+    #: Behind PgBouncer: "null" (a connection to PgBouncer per checkout, no pool of our own)
+    #: or "queue" (PTCC_DB_POOL_SIZE + PTCC_DB_MAX_OVERFLOW per engine, as without it).
+    PTCC_PGBOUNCER_POOL = "null"
     #: Folder scanned for first-party plugin packages.
     PTCC_PLUGINS_PATH = "plugins"
     #: "console", "file" or "smtp".
@@ -64,13 +71,6 @@ class DefaultConfig:
     PTCC_INVITE_MAX_AGE = 14 * 24 * 3600
     PTCC_PER_PAGE = 20
     PTCC_MAX_LOGO_BYTES = 512 * 1024
-
-    SECRET_KEY = ""
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    BABEL_DEFAULT_LOCALE = "fr"
     #: Anonymous visitors' pages kept per data version (ptcc.web.page_cache): at most this
     #: many seconds (pages that depend on the clock), 0 to render every request.
     PTCC_PAGE_CACHE_SECONDS = 60
@@ -78,6 +78,13 @@ class DefaultConfig:
     PTCC_PAGE_CACHE_MB = 16
     #: Larger pages are rendered every time.
     PTCC_PAGE_CACHE_MAX_ENTRY_KB = 512
+
+    SECRET_KEY = ""
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "fr"
     # Flask-SQLAlchemy insists on a default URI. It is never used: TenantSession.get_bind
     # always answers with the current territory's engine, or raises.
     SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -74,6 +74,8 @@ def test_gunicorn_serves_each_territory_on_its_host(two_territories, tmp_path):
         )
     try:
         wait_until_ready(process, port, log)
+        # The master warmed up on a territory before forking, and kept none of its files open.
+        assert not open_database_files(process.pid, two_territories.instance)
 
         status, headers, body = fetch(port, "/", "alpha.test")
         assert status == 200, body[:2000]
@@ -107,3 +109,16 @@ def test_gunicorn_serves_each_territory_on_its_host(two_territories, tmp_path):
     # The access log names the territory's host; every worker dropped the master's engines.
     assert '127.0.0.1 alpha.test "GET / HTTP/1.1" 200' in output
     assert output.count("territory engines reset") >= 2
+    assert "warm-up: " in output and "pages rendered (alpha)" in output
+
+
+def open_database_files(pid: int, folder: Path) -> list[str]:
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(folder)) and ".db" in target:
+            found.append(target)
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
+import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_babel import gettext as _
 
@@ -47,29 +47,47 @@ class MigrationIndex:
         return {name for name in names if self.plugin_revisions.get(name, set()) - applied}
 
 
+#: Alembic's version table, declared once. Alembic's ``MigrationContext`` declares a new
+#: ``Table`` each time: a new statement to SQLAlchemy, compiled again for every territory and
+#: kept in the compiled-SQL cache all territories share, where it crowded out pages' own.
+VERSION_TABLE = sa.table("alembic_version", sa.column("version_num"))
+
+
 def current_heads() -> frozenset[str]:
     """The revisions recorded in the current territory's ``alembic_version`` table.
 
     Read on the session's own connection: a second one per request would double the
-    connections a territory needs (and could wait on the pool for itself).
+    connections a territory needs (and could wait on the pool for itself). Whether the
+    table exists is asked only of a territory not known to be migrated (work outside a
+    request): on PostgreSQL, a failed query would end the session's transaction.
     """
-    return frozenset(MigrationContext.configure(db.session.connection()).get_current_heads())
+    connection = db.session.connection()
+    if state().engines.facts.heads(current_tenant.slug) is None and not sa.inspect(connection).has_table(
+            VERSION_TABLE.name):
+        return frozenset()
+    return frozenset(connection.execute(sa.select(VERSION_TABLE.c.version_num)).scalars())
 
 
 def unmigrated_plugins(manager, enabled: set[str]) -> set[str]:
     """The enabled optional plugins whose migrations the territory has not run.
 
-    Only a positive answer is kept, per process and territory (``TenantEngines.ready_plugins``):
+    Only a positive answer is kept, per process and territory (``TenantEngines.facts``):
     once a plugin's tables are seen, no request asks again; until then every request does,
-    so a territory comes up as soon as the operator migrates it.
+    so a territory comes up as soon as the operator migrates it. The revisions read when the
+    request found the territory migrated answer first; the table is read again only for a
+    plugin they lack.
     """
     index = manager.migration_index()
     candidates = {name for name in enabled if index.plugin_revisions.get(name)}
-    ready = state().engines.ready_plugins(current_tenant._get_current_object())
-    if not candidates - ready:
+    engines, tenant = state().engines, current_tenant._get_current_object()
+    if candidates <= engines.ready_plugins(tenant):
         return set()
-    missing = index.missing(candidates, current_heads())
-    ready.update(candidates - missing)
+    heads = engines.facts.heads(tenant.slug)
+    missing = index.missing(candidates, heads) if heads is not None else candidates
+    if missing:
+        heads = current_heads()
+        missing = index.missing(candidates, heads)
+    engines.mark_ready(tenant, candidates - missing, heads=heads)
     return missing
 
 

@@ -11,6 +11,20 @@ where "engines" is the smaller of the cache size and the number of territories o
 server (a worker never opens more engines than there are territories). A server refuses
 connections past ``max_connections`` (less the slots kept for superusers); pages then
 fail with "too many clients". The check warns at start-up; it never stops it.
+
+Behind PgBouncer (``PTCC_PGBOUNCER``), two budgets instead, each against its own limit:
+
+- **PTCC to PgBouncer**: the same count of client connections (with the default
+  ``PTCC_PGBOUNCER_POOL = "null"``, one per request in flight: ``workers × threads``), against
+  PgBouncer's ``max_client_conn``;
+- **PgBouncer to PostgreSQL**: one pool per territory database (and user), each of up to
+  ``default_pool_size + reserve_pool_size`` (at most ``max_db_connections``) server
+  connections, and at most ``max_user_connections`` in all for each user, against the
+  server's ``max_connections``. Idle server connections stay open (``server_idle_timeout``),
+  so with many territories ``max_user_connections`` is what keeps PgBouncer within the server.
+
+PgBouncer's settings are read on its admin console (``ptcc.tenancy.pgbouncer.query_settings``:
+the user must be in ``stats_users``), the server's limits through PgBouncer.
 """
 
 from __future__ import annotations
@@ -21,6 +35,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from ptcc.tenancy import pgbouncer as pgbouncer_module
+from ptcc.tenancy.pgbouncer import PgBouncerSettings, behind_pgbouncer, pool_kind
 from ptcc.tenancy.reports import describe
 
 log = logging.getLogger(__name__)
@@ -29,7 +45,13 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 2
 ADVICE = ("lower WEB_CONCURRENCY (workers), PTCC_THREADS, PTCC_ENGINE_CACHE_SIZE, PTCC_DB_POOL_SIZE or "
           "PTCC_DB_MAX_OVERFLOW, raise the server's max_connections, or put PgBouncer between PTCC "
-          "and PostgreSQL")
+          "and PostgreSQL (docs/pgbouncer.md)")
+#: Behind PgBouncer, when PTCC may open more connections to it than it accepts.
+CLIENT_ADVICE = ("raise max_client_conn in pgbouncer.ini, or lower WEB_CONCURRENCY (workers) or PTCC_THREADS"
+                 " (with PTCC_PGBOUNCER_POOL=queue also PTCC_ENGINE_CACHE_SIZE, PTCC_DB_POOL_SIZE, "
+                 "PTCC_DB_MAX_OVERFLOW, or PTCC_PGBOUNCER_POOL=null)")
+LIMITS_QUERY = ("SELECT name, setting::int FROM pg_settings "
+                "WHERE name IN ('max_connections', 'superuser_reserved_connections', 'reserved_connections')")
 
 
 @dataclass(frozen=True)
@@ -45,7 +67,7 @@ class ServerLimits:
 
 @dataclass(frozen=True)
 class Budget:
-    """The connections one PostgreSQL server may be asked for."""
+    """The connections one PostgreSQL server (or one PgBouncer) may be asked for."""
 
     server: str
     territories: int
@@ -57,6 +79,17 @@ class Budget:
     limits: ServerLimits | None = None
     #: Why the server's limits are unknown (unreachable), when they are.
     error: str = ""
+    #: ``server`` is a PgBouncer in transaction pooling (PTCC_PGBOUNCER), ``limits`` those
+    #: of the PostgreSQL server behind it.
+    behind_pgbouncer: bool = False
+    #: PTCC_PGBOUNCER_POOL: "null" (a connection per checkout) or "queue".
+    pool: str = "queue"
+    #: PgBouncer's own limits, when known.
+    pgbouncer: PgBouncerSettings | None = None
+    #: Why PgBouncer's limits are unknown, when they are.
+    pgbouncer_error: str = ""
+    #: Distinct users the territories log in as (PgBouncer's max_user_connections is per user).
+    users: int = 1
 
     @property
     def engines(self) -> int:
@@ -69,29 +102,114 @@ class Budget:
 
     @property
     def connections(self) -> int:
+        """Connections PTCC's workers may open to ``server`` (to PgBouncer when behind it)."""
+        if self.pool == "null":
+            return self.workers * self.threads
         return self.workers * self.engines * self.per_engine
+
+    # --- behind PgBouncer: its connections to the server ------------------------------
+
+    @property
+    def per_pool(self) -> int | None:
+        """Server connections PgBouncer may keep for one territory database."""
+        if self.pgbouncer is None:
+            return None
+        per_pool = self.pgbouncer.default_pool_size + self.pgbouncer.reserve_pool_size
+        if self.pgbouncer.max_db_connections:
+            per_pool = min(per_pool, self.pgbouncer.max_db_connections)
+        return per_pool
+
+    @property
+    def server_connections(self) -> int | None:
+        """Connections PgBouncer may open to the PostgreSQL server for these territories."""
+        if self.pgbouncer is None:
+            return None
+        total = max(1, self.territories) * self.per_pool
+        if self.pgbouncer.max_user_connections:
+            total = min(total, self.users * self.pgbouncer.max_user_connections)
+        return total
+
+    @property
+    def clients_over(self) -> bool:
+        return self.pgbouncer is not None and self.connections > self.pgbouncer.max_client_conn
+
+    @property
+    def server_over(self) -> bool:
+        if not self.behind_pgbouncer:
+            return self.limits is not None and self.connections > self.limits.available
+        return (self.limits is not None and self.server_connections is not None
+                and self.server_connections > self.limits.available)
 
     @property
     def over(self) -> bool:
-        return self.limits is not None and self.connections > self.limits.available
+        return self.clients_over or self.server_over
+
+    @property
+    def checked(self) -> bool:
+        """Every limit this budget is compared with is known."""
+        return self.limits is not None and (not self.behind_pgbouncer or self.pgbouncer is not None)
 
     def formula(self) -> str:
         territories = f"{self.territories} territories" if self.territories else "no territory yet"
-        return (f"{_count(self.workers, 'worker')} × {_count(self.engines, 'engine')} × "
-                f"{_count(self.per_engine, 'connection')} per engine = {self.connections} "
-                f"(engines: min(PTCC_ENGINE_CACHE_SIZE {self.cache_size}, {territories}); per engine: "
-                f"min(PTCC_DB_POOL_SIZE {self.pool_size} + PTCC_DB_MAX_OVERFLOW {self.max_overflow}, "
-                f"{self.threads} requests at once per worker))")
+        if self.pool == "null":
+            clients = (f"{_count(self.workers, 'worker')} × {_count(self.threads, 'request')} at once = "
+                       f"{self.connections} "
+                       f"(PTCC_PGBOUNCER_POOL null: one connection per request in flight)")
+        else:
+            clients = (f"{_count(self.workers, 'worker')} × {_count(self.engines, 'engine')} × "
+                       f"{_count(self.per_engine, 'connection')} per engine = {self.connections} "
+                       f"(engines: min(PTCC_ENGINE_CACHE_SIZE {self.cache_size}, {territories}); per engine: "
+                       f"min(PTCC_DB_POOL_SIZE {self.pool_size} + PTCC_DB_MAX_OVERFLOW {self.max_overflow}, "
+                       f"{self.threads} requests at once per worker))")
+        if not self.behind_pgbouncer:
+            return clients
+        text = f"to PgBouncer: {clients}; PgBouncer to PostgreSQL: "
+        bouncer = self.pgbouncer
+        if bouncer is None:
+            return text + f"unknown ({self.pgbouncer_error})"
+        per_pool = f"default_pool_size {bouncer.default_pool_size} + reserve_pool_size {bouncer.reserve_pool_size}"
+        if bouncer.max_db_connections:
+            per_pool = f"min({per_pool}, max_db_connections {bouncer.max_db_connections})"
+        databases = max(1, self.territories)
+        pools = f"{databases} territor{'y' if databases == 1 else 'ies'} × ({per_pool})"
+        if bouncer.max_user_connections:
+            users = f"{self.users} × " if self.users > 1 else ""
+            return text + f"min({pools}, {users}max_user_connections {bouncer.max_user_connections}) = " \
+                          f"{self.server_connections}"
+        return text + f"{pools} = {self.server_connections} (max_user_connections 0: no limit)"
 
     def verdict(self) -> str:
+        if not self.behind_pgbouncer:
+            return self._server_verdict(self.connections, ADVICE)
+        if self.pgbouncer is None:
+            clients = f"max_client_conn unknown ({self.pgbouncer_error})"
+        elif self.clients_over:
+            clients = (f"max_client_conn {self.pgbouncer.max_client_conn}: over by "
+                       f"{self.connections - self.pgbouncer.max_client_conn}; {CLIENT_ADVICE}")
+        else:
+            clients = f"max_client_conn {self.pgbouncer.max_client_conn}: within budget"
+        if self.pgbouncer is None:
+            return f"{clients}; {self._server_verdict(None, '')}"
+        return f"{clients}; {self._server_verdict(self.server_connections, self._server_advice())}"
+
+    def _server_verdict(self, connections: int | None, advice: str) -> str:
         if self.limits is None:
             return f"max_connections unknown ({self.error})"
         limits = self.limits
         allowed = (f"max_connections {limits.max_connections} − {limits.reserved} reserved = "
                    f"{limits.available} available")
-        if self.over:
-            return f"{allowed}: over by {self.connections - limits.available}; {ADVICE}"
+        if connections is None:
+            return allowed
+        if connections > limits.available:
+            return f"{allowed}: over by {connections - limits.available}; {advice}"
         return f"{allowed}: within budget"
+
+    def _server_advice(self) -> str:
+        room = self.limits.available if self.limits else 0
+        share = max(1, room // max(1, self.users))
+        return (f"set max_user_connections in pgbouncer.ini (at most {share}, less what the server's other users "
+                f"need: PgBouncer then closes an idle connection of another territory to open one), or lower "
+                f"default_pool_size or reserve_pool_size, or raise the server's max_connections")
 
 
 def _count(number: int, noun: str) -> str:
@@ -105,12 +223,27 @@ def query_limits(url, timeout: int = CONNECT_TIMEOUT) -> ServerLimits:
                                             "options": f"-c statement_timeout={timeout * 1000}"})
     try:
         with engine.connect() as conn:
-            rows = dict(conn.execute(sa.text(
-                "SELECT name, setting::int FROM pg_settings "
-                "WHERE name IN ('max_connections', 'superuser_reserved_connections', 'reserved_connections')"
-            )).all())
+            rows = dict(conn.execute(sa.text(LIMITS_QUERY)).all())
     finally:
         engine.dispose()
+    return _limits(rows)
+
+
+def query_limits_behind_pgbouncer(url, timeout: int = CONNECT_TIMEOUT) -> ServerLimits:
+    """The limits of the server behind a PgBouncer, asked through it: no ``options`` start-up
+    parameter (PgBouncer refuses it), the statement timeout set for the transaction only."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool,
+                              connect_args={"connect_timeout": timeout, "prepare_threshold": None})
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"SET LOCAL statement_timeout = {int(timeout * 1000)}"))
+            rows = dict(conn.execute(sa.text(LIMITS_QUERY)).all())
+    finally:
+        engine.dispose()
+    return _limits(rows)
+
+
+def _limits(rows) -> ServerLimits:
     return ServerLimits(rows["max_connections"],
                         rows.get("superuser_reserved_connections", 0) + rows.get("reserved_connections", 0))
 
@@ -135,12 +268,16 @@ def _server_name(url) -> str:
     return f"{url.host or 'localhost'}:{url.port or 5432}"
 
 
-def budgets(app, workers: int, threads: int, ask=None) -> list[Budget]:
-    """One ``Budget`` per PostgreSQL server the territories use (none for SQLite only).
-    ``ask(url)`` answers a server's ``ServerLimits`` (default: ``query_limits``)."""
-    ask = ask or query_limits
+def budgets(app, workers: int, threads: int, ask=None, ask_pgbouncer=None) -> list[Budget]:
+    """One ``Budget`` per PostgreSQL server (or PgBouncer) the territories use (none for
+    SQLite only). ``ask(url)`` answers a server's ``ServerLimits`` (default: ``query_limits``,
+    or ``query_limits_behind_pgbouncer`` with ``PTCC_PGBOUNCER``); ``ask_pgbouncer(url)`` a
+    PgBouncer's ``PgBouncerSettings`` (default: ``ptcc.tenancy.pgbouncer.query_settings``)."""
     tenancy = app.extensions["ptcc"]
     config = app.config
+    bouncing = behind_pgbouncer(config)
+    ask = ask or (query_limits_behind_pgbouncer if bouncing else query_limits)
+    ask_pgbouncer = ask_pgbouncer or pgbouncer_module.query_settings
     result = []
     template = tenancy.engines.template
     for server, urls in postgres_servers(tenancy.registry, tenancy.engines).items():
@@ -153,25 +290,37 @@ def budgets(app, workers: int, threads: int, ask=None) -> list[Budget]:
                 break
             except Exception as exc:  # unreachable, refused, no such database: never fatal
                 error = describe(exc)
+        extra = {}
+        if bouncing:
+            settings, pgbouncer_error = None, ""
+            try:
+                settings = ask_pgbouncer(sample)
+            except Exception as exc:  # not a PgBouncer, or the user is not in stats_users
+                pgbouncer_error = (f"{describe(exc)}; PgBouncer's admin console (database pgbouncer) answers the "
+                                   "users of stats_users or admin_users in pgbouncer.ini")
+            users = {make_url(url).username for url in urls} or {sample.username}
+            extra = {"behind_pgbouncer": True, "pool": pool_kind(config), "pgbouncer": settings,
+                     "pgbouncer_error": pgbouncer_error, "users": len(users)}
         result.append(Budget(server=server, territories=len(urls), workers=workers, threads=max(1, threads),
                              cache_size=config["PTCC_ENGINE_CACHE_SIZE"], pool_size=config["PTCC_DB_POOL_SIZE"],
-                             max_overflow=config["PTCC_DB_MAX_OVERFLOW"], limits=limits, error=error))
+                             max_overflow=config["PTCC_DB_MAX_OVERFLOW"], limits=limits, error=error, **extra))
     return result
 
 
-def warn_if_over_budget(app, workers: int, threads: int, logger=None, ask=None) -> list[Budget]:
+def warn_if_over_budget(app, workers: int, threads: int, logger=None, ask=None, ask_pgbouncer=None) -> list[Budget]:
     """Log a warning for each server the platform may ask for more connections than it
     allows; an unreachable server is logged too, and start-up goes on."""
     logger = logger or log
-    found = budgets(app, workers, threads, ask)
+    found = budgets(app, workers, threads, ask, ask_pgbouncer)
     for budget in found:
+        what = "PgBouncer" if budget.behind_pgbouncer else "PostgreSQL"
         if budget.over:
-            logger.warning("PostgreSQL %s: connection budget exceeded: %s; %s",
-                           budget.server, budget.formula(), budget.verdict())
-        elif budget.limits is None:
-            logger.warning("PostgreSQL %s: connection budget not checked: %s", budget.server, budget.verdict())
+            logger.warning("%s %s: connection budget exceeded: %s; %s",
+                           what, budget.server, budget.formula(), budget.verdict())
+        elif not budget.checked:
+            logger.warning("%s %s: connection budget not checked: %s", what, budget.server, budget.verdict())
         else:
-            logger.info("PostgreSQL %s: connection budget %s; %s", budget.server, budget.formula(), budget.verdict())
+            logger.info("%s %s: connection budget %s; %s", what, budget.server, budget.formula(), budget.verdict())
     return found
 
 

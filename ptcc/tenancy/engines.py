@@ -1,4 +1,9 @@
-"""One engine per territory, created on first use and kept in a bounded LRU cache."""
+"""One engine per territory, created on first use and kept in a bounded LRU cache.
+
+When territories outnumber the cache (PTCC_ENGINE_CACHE_SIZE), nearly every request opens an
+engine and closes the oldest, so making one is kept cheap; what a process learnt about a
+territory outlives its engine (``TerritoryFacts``). See benchmarks/README.md, "Territories".
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.pool import QueuePool
 from sqlalchemy_utils import create_database, database_exists, drop_database
 
 from ptcc.tenancy.registry import Tenant
@@ -53,14 +60,23 @@ def _takes_write_lock() -> bool:
     return request.method not in SAFE_METHODS or _view_writes_on_get()
 
 
-class _SQLiteTransactions:
-    """The connection events of one SQLite engine."""
+#: The connections of this thread (or task) holding a write lock, each with the pool of its
+#: engine: ``((Pool, sqlite3.Connection), ...)``, emptied at commit, rollback and check-in. One variable for every engine: a variable per engine would leave
+#: an entry in each thread's context for every engine ever created, and engines come and go.
+_WRITERS: ContextVar[tuple] = ContextVar("ptcc_sqlite_writers", default=())
 
-    def __init__(self):
-        #: The connection of this thread (or task) that holds the write lock, if any.
-        self.writer: ContextVar[sqlite3.Connection | None] = ContextVar("ptcc_sqlite_writer", default=None)
+
+class _SQLiteTransactions:
+    """The connection events of SQLite engines: of one, or of a class of them."""
+
+    def __init__(self, dialect_on_connect=None):
+        #: SQLAlchemy's own per-connection set-up (its ``regexp`` and ``floor`` functions),
+        #: for engines made without ``create_engine``, which would otherwise register it.
+        self.dialect_on_connect = dialect_on_connect
 
     def on_connect(self, dbapi_connection, _record) -> None:
+        if self.dialect_on_connect is not None:
+            self.dialect_on_connect(dbapi_connection)
         # Off with pysqlite's own BEGIN: ``on_begin`` emits it.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -70,10 +86,10 @@ class _SQLiteTransactions:
         cursor.close()
 
     def on_begin(self, conn) -> None:
-        dbapi_connection = conn.connection.dbapi_connection
-        if _takes_write_lock() and not self._lock_held_elsewhere(dbapi_connection):
+        dbapi_connection, pool = conn.connection.dbapi_connection, conn.engine.pool
+        if _takes_write_lock() and not self._lock_held_elsewhere(pool, dbapi_connection):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-            self.writer.set(dbapi_connection)
+            _WRITERS.set(tuple(held for held in _WRITERS.get() if held[0] is not pool) + ((pool, dbapi_connection),))
         else:
             conn.exec_driver_sql("BEGIN")
 
@@ -89,10 +105,11 @@ class _SQLiteTransactions:
         self._forget(dbapi_connection)
 
     def _forget(self, dbapi_connection) -> None:
-        if dbapi_connection is not None and self.writer.get() is dbapi_connection:
-            self.writer.set(None)
+        held = _WRITERS.get()
+        if dbapi_connection is not None and any(conn is dbapi_connection for _pool, conn in held):
+            _WRITERS.set(tuple(pair for pair in held if pair[1] is not dbapi_connection))
 
-    def _lock_held_elsewhere(self, dbapi_connection) -> bool:
+    def _lock_held_elsewhere(self, pool, dbapi_connection) -> bool:
         """Whether another connection of this same request or command holds the lock.
 
         A request's session holds the lock while a helper opens a second connection to
@@ -100,7 +117,7 @@ class _SQLiteTransactions:
         Waiting for our own lock would only end in "database is locked"; a reader needs
         no lock in WAL mode, so that connection begins deferred.
         """
-        holder = self.writer.get()
+        holder = next((conn for owner, conn in _WRITERS.get() if owner is pool), None)
         if holder is None or holder is dbapi_connection:
             return False
         try:
@@ -108,12 +125,131 @@ class _SQLiteTransactions:
         except sqlite3.ProgrammingError:  # closed since (engine disposed)
             return False
 
-    def listen(self, engine: Engine) -> None:
-        sa.event.listen(engine, "connect", self.on_connect)
+    def listen(self, engine, pool=None) -> None:
+        """On an engine, or on an Engine subclass and a Pool subclass (all their instances)."""
+        pool = engine if pool is None else pool
+        sa.event.listen(pool, "connect", self.on_connect)
         sa.event.listen(engine, "begin", self.on_begin)
         sa.event.listen(engine, "commit", self.on_end)
         sa.event.listen(engine, "rollback", self.on_end)
-        sa.event.listen(engine, "checkin", self.on_checkin)
+        sa.event.listen(pool, "checkin", self.on_checkin)
+
+
+class _SQLitePool(QueuePool):
+    """A pool of ``_SQLiteEngineFactory``; events on the class (registered once for all)."""
+
+
+class _SQLiteEngine(Engine):
+    """An engine of ``_SQLiteEngineFactory``; events on the class: registering them on each
+    engine took half of the time making one."""
+
+
+_class_events_lock = threading.Lock()
+
+
+class _SQLiteEngineFactory:
+    """Engines for SQLite territory files, made without ``create_engine``.
+
+    ``create_engine`` parses the URL, builds and configures a new dialect, registers its
+    events, and initialises the dialect at the first connection: a third of what opening a
+    territory costs beyond SQLite's own work (benchmarks/README.md, "Territories"), paid at
+    nearly every request of a round-robin over more territories than the engine cache.
+    Every file is served by the same SQLite library, so one dialect, initialised once on an
+    in-memory database, and one compiled-SQL cache serve them all; an engine is then a pool
+    of connections to its own file, with the events of ``_SQLiteTransactions``.
+    """
+
+    dialect = compiled_cache = None
+
+    @staticmethod
+    def handles(url: URL) -> bool:
+        """Files through pysqlite; in-memory databases need create_engine's own pool."""
+        return url.drivername in ("sqlite", "sqlite+pysqlite") and url.database not in (None, "", ":memory:")
+
+    def _initialise(self) -> None:
+        probe = sa.create_engine("sqlite://")
+        with probe.connect():  # the dialect's first-connect initialisation
+            pass
+        probe.dispose()
+        with _class_events_lock:
+            if not getattr(_SQLiteEngine, "ptcc_listening", False):
+                _SQLiteTransactions(probe.dialect.on_connect()).listen(_SQLiteEngine, _SQLitePool)
+                _SQLiteEngine.ptcc_listening = True
+        self.dialect, self.compiled_cache = probe.dialect, probe._compiled_cache
+
+    def create(self, url: URL) -> Engine:
+        """Called under ``TenantEngines._lock``, like all of ``_create``."""
+        if self.dialect is None:
+            self._initialise()
+        args, kwargs = self.dialect.create_connect_args(url)
+        # The timeout covers the connection's own first statements (switching to WAL takes
+        # a lock); ``busy_timeout`` then says the same for every transaction.
+        creator = partial(self.dialect.connect, *args, **{**kwargs, "timeout": SQLITE_BUSY_TIMEOUT})
+        # QueuePool with its defaults: what create_engine chooses for a SQLite file.
+        engine = _SQLiteEngine(_SQLitePool(creator, dialect=self.dialect), self.dialect, url)
+        engine._compiled_cache = self.compiled_cache
+        return engine
+
+
+#: Territories whose facts one process keeps (``TerritoryFacts``): an entry is a slug and two
+#: shared frozensets; one forgotten costs its next request a read of ``alembic_version``.
+TERRITORY_FACTS = 4096
+
+
+class TerritoryFacts:
+    """What a process learnt about territories' databases, kept apart from their engines.
+
+    Only positive answers: "migrated, at these revisions" and "these plugins' tables exist",
+    so that a territory comes up as soon as an operator migrates it. The revisions read to
+    answer "migrated" usually answer the plugins' readiness too (``ptcc.plugins.readiness``):
+    a territory's first request reads its version table once. An engine evicted from the
+    cache forgets nothing here; the structure itself is a bounded LRU, and territories at the
+    same revisions share one frozenset, so a thousand of them cost a thousand small entries.
+    """
+
+    def __init__(self, size: int = TERRITORY_FACTS):
+        self.size = size
+        #: slug -> (revisions recorded in alembic_version, plugins whose tables exist).
+        self._entries: OrderedDict[str, tuple[frozenset[str], frozenset[str]]] = OrderedDict()
+        self._shared: dict[frozenset[str], frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def heads(self, slug: str) -> frozenset[str] | None:
+        """The revisions seen when the territory was found migrated; None when unknown."""
+        with self._lock:
+            entry = self._entries.get(slug)
+            if entry is None:
+                return None
+            self._entries.move_to_end(slug)
+            return entry[0]
+
+    def ready(self, slug: str) -> frozenset[str]:
+        return self._entries.get(slug, (None, frozenset()))[1]
+
+    def remember(self, slug: str, heads=None, ready=()) -> None:
+        """Record the revisions (when given) and add plugins found ready to what is known."""
+        with self._lock:
+            old_heads, old_ready = self._entries.get(slug, (None, frozenset()))
+            # No revisions (none given, or an empty version table) is not "migrated".
+            heads = self._share(frozenset(heads)) if heads else old_heads
+            if heads is None:
+                return
+            self._entries[slug] = (heads, self._share(old_ready | frozenset(ready)))
+            self._entries.move_to_end(slug)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def _share(self, value: frozenset[str]) -> frozenset[str]:
+        if len(self._shared) > self.size:  # only ever a few distinct sets; never unbounded
+            self._shared.clear()
+        return self._shared.setdefault(value, value)
+
+    def forget(self, slug: str) -> None:
+        with self._lock:
+            self._entries.pop(slug, None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class TenantEngines:
@@ -123,23 +259,31 @@ class TenantEngines:
         self.max_size: int = config["PTCC_ENGINE_CACHE_SIZE"]
         self.pool_size: int = config["PTCC_DB_POOL_SIZE"]
         self.max_overflow: int = config["PTCC_DB_MAX_OVERFLOW"]
+        from ptcc.tenancy.pgbouncer import postgres_engine_options  # direct, or behind PgBouncer
+        self.postgres_options = postgres_engine_options(config)
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._lock = threading.Lock()
-        #: Territories whose database was seen migrated; only a positive answer is kept.
-        self._migrated: set[str] = set()
+        #: Migrated territories, their revisions and ready plugins (positive answers only).
+        self.facts = TerritoryFacts()
         #: (driver, host, port) -> the dialect and compiled-SQL cache its engines share.
         self._compiled: dict[tuple, tuple] = {}
-        #: Per territory, the plugins whose tables were seen there (ptcc.plugins.readiness).
-        self._ready_plugins: dict[str, set[str]] = {}
+        self._sqlite = _SQLiteEngineFactory()
+        self._folder_made = False
 
     def url_for(self, tenant: Tenant) -> str:
         if tenant.database_url:
             return tenant.database_url
         if self.template:
             return self.template.format(tenant=tenant.slug.replace("-", "_"))
+        return f"sqlite:///{self._sqlite_folder()}/{tenant.slug}.db"
+
+    def _sqlite_folder(self, create: bool = False) -> Path:
+        """Made at first use and for a new database, not at every engine (a system call)."""
         folder = self.instance_path / "databases"
-        folder.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{folder / tenant.slug}.db"
+        if create or not self._folder_made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folder_made = True
+        return folder
 
     def get(self, tenant: Tenant) -> Engine:
         with self._lock:
@@ -148,11 +292,12 @@ class TenantEngines:
                 self._engines.move_to_end(tenant.slug)
                 return engine
             engine = self._create(self.url_for(tenant))
-            self._share_compiled_sql(engine)
+            if engine.dialect is not self._sqlite.dialect:  # the factory's engines share already
+                self._share_compiled_sql(engine)
             self._engines[tenant.slug] = engine
             while len(self._engines) > self.max_size:
                 _slug, evicted = self._engines.popitem(last=False)
-                evicted.dispose()
+                _close(evicted)
             return engine
 
     def _share_compiled_sql(self, engine: Engine) -> None:
@@ -179,49 +324,52 @@ class TenantEngines:
 
     def _create(self, url: str) -> Engine:
         parsed = make_url(url)
+        if self._sqlite.handles(parsed):
+            return self._sqlite.create(parsed)
         if parsed.get_backend_name() == "sqlite":
             # The timeout covers the connection's own first statements (switching to WAL
             # takes a lock); ``busy_timeout`` then says the same for every transaction.
             engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
             _SQLiteTransactions().listen(engine)
             return engine
-        return sa.create_engine(
-            url,
-            pool_size=self.pool_size,
-            max_overflow=self.max_overflow,
-            pool_pre_ping=True,
-            pool_recycle=1800,
-        )
+        return sa.create_engine(url, **self.postgres_options)  # ptcc.tenancy.pgbouncer
 
     def is_migrated(self, tenant: Tenant) -> bool:
         """Whether the territory's database exists and carries Alembic's version table.
 
-        Checked once per process and territory: requests to a territory that an
-        operator has not migrated yet get a clear page instead of failing queries.
+        Checked once per process and territory (while ``facts`` remembers it): requests to
+        a territory that an operator has not migrated yet get a clear page instead of
+        failing queries. The revisions read are kept for the plugins' readiness.
         """
-        if tenant.slug in self._migrated:
+        if self.facts.heads(tenant.slug) is not None:
             return True
         url = make_url(self.url_for(tenant))
         if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
             return False  # connecting would create an empty file
         try:
             with self.get(tenant).connect() as conn:
-                migrated = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first() is not None
+                heads = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
         except sa.exc.DBAPIError:
-            migrated = False
-        if migrated:
-            self._migrated.add(tenant.slug)
-        return migrated
+            heads = []
+        if heads:
+            self.facts.remember(tenant.slug, heads=heads)
+        return bool(heads)
 
-    def ready_plugins(self, tenant: Tenant) -> set[str]:
-        """The plugins known to be migrated in ``tenant`` (to be added to, never removed from)."""
-        return self._ready_plugins.setdefault(tenant.slug, set())
+    def ready_plugins(self, tenant: Tenant) -> frozenset[str]:
+        """The plugins known to be migrated in ``tenant``."""
+        return self.facts.ready(tenant.slug)
+
+    def mark_ready(self, tenant: Tenant, names, heads=None) -> None:
+        """Plugins seen migrated in ``tenant`` (never taken back), with the revisions read."""
+        self.facts.remember(tenant.slug, heads=heads, ready=names)
 
     def cached_slugs(self) -> list[str]:
         return list(self._engines)
 
     def ensure_database(self, tenant: Tenant) -> bool:
         """Create the territory's database if missing; True when it was created."""
+        if not (tenant.database_url or self.template):
+            self._sqlite_folder(create=True)
         url = self.url_for(tenant)
         if database_exists(url):
             return False
@@ -235,15 +383,20 @@ class TenantEngines:
             drop_database(url)
 
     def forget(self, tenant: Tenant) -> None:
-        self._migrated.discard(tenant.slug)
-        self._ready_plugins.pop(tenant.slug, None)
+        self.facts.forget(tenant.slug)
         with self._lock:
             engine = self._engines.pop(tenant.slug, None)
         if engine is not None:
-            engine.dispose()
+            _close(engine)
 
     def dispose_all(self) -> None:
         with self._lock:
             engines, self._engines = list(self._engines.values()), OrderedDict()
         for engine in engines:
-            engine.dispose()
+            _close(engine)
+
+
+def _close(engine: Engine) -> None:
+    """Close the connections of an engine the cache let go of. ``Engine.dispose`` would also
+    build it a new pool, for nothing; the old one still serves a request that holds it."""
+    engine.pool.dispose()
