@@ -50,6 +50,9 @@ class LoadResult:
     healthz_share: float | None = None
     #: Workers gunicorn started during the run (recycling after max_requests).
     worker_restarts: int = 0
+    #: "hit": the page came from the anonymous page cache; "varied": another path each
+    #: request (rendered every time); "": never kept (signed in, streamed, /healthz).
+    page_cache: str = ""
 
     @property
     def errors(self) -> int:
@@ -62,7 +65,8 @@ class LoadResult:
 
 
 def wrk_command(url: str, output: Path, duration: int, connections: int, threads: int,
-                headers: dict[str, str], hosts_file: Path | None, timeout: int) -> list[str]:
+                headers: dict[str, str], hosts_file: Path | None, timeout: int,
+                paths_file: Path | None = None) -> list[str]:
     # wrk reads whole seconds only ("0.5s" is refused).
     command = [WRK, f"--threads={threads}", f"--connections={connections}", f"--duration={max(1, int(duration))}s",
                f"--timeout={max(1, int(timeout))}s", f"--script={LUA_SCRIPT}"]
@@ -70,13 +74,16 @@ def wrk_command(url: str, output: Path, duration: int, connections: int, threads
         command += ["--header", f"{name}: {value}"]
     command += [url, "--", str(output)]
     if hosts_file is not None:
-        command.append(str(hosts_file))
+        command.append(f"hosts={hosts_file}")
+    if paths_file is not None:
+        command.append(f"paths={paths_file}")
     return command
 
 
-def run(name: str, port: int, path: str, host: str | list[str], duration: int, connections: int = 4,
-        threads: int = 1, cookie: str = "", timeout: int = 30) -> LoadResult:
-    """One wrk run on http://127.0.0.1:port/path; ``host`` may be a list (round-robin)."""
+def run(name: str, port: int, path: str, host: str | list[str], duration: int, connections: int = 16,
+        threads: int = 1, cookie: str = "", timeout: int = 30, paths: list[str] | None = None) -> LoadResult:
+    """One wrk run on http://127.0.0.1:port/path; ``host`` may be a list (round-robin), and so
+    may the path (``paths``: each request takes the next one)."""
     url = f"http://127.0.0.1:{port}{path}"
     headers = {}
     if cookie:
@@ -91,7 +98,12 @@ def run(name: str, port: int, path: str, host: str | list[str], duration: int, c
         else:
             headers["Host"] = host
             label = host
-        command = wrk_command(url, output, duration, connections, threads, headers, hosts_file, timeout)
+        paths_file = None
+        if paths:
+            paths_file = Path(folder) / "paths.txt"
+            paths_file.write_text("\n".join(paths) + "\n")
+        command = wrk_command(url, output, duration, connections, threads, headers, hosts_file, timeout,
+                              paths_file)
         try:
             finished = subprocess.run(command, capture_output=True, text=True,
                                       timeout=duration + timeout + 30, stdin=subprocess.DEVNULL)

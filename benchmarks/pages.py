@@ -9,6 +9,27 @@ import sqlalchemy as sa
 #: The organisation and the mission measured: demo data, present at every data size.
 ORGANISATION_SLUG = "la-fabrique-des-pentes"
 SEARCH_TERM = "jardin"
+#: Words of the demo's and the generator's texts, and others that match nothing: a search for
+#: two of them is another query at every request of a run (64 × 63 of them), as real visitors'
+#: searches are, so that the search page is measured rendering, not served from the page cache.
+SEARCH_WORDS = (
+    "jardin", "réparation", "vélo", "atelier", "cuisine", "entraide", "musique", "théâtre", "lecture",
+    "numérique", "solidarité", "accueil", "quartier", "enfants", "sport", "climat", "alimentation",
+    "logement", "santé", "emploi", "culture", "danse", "photo", "couture", "informatique", "bricolage",
+    "compost", "marché", "famille", "aînés", "savoirs", "permanence", "association", "collectif",
+    "bénévoles", "formation", "énergie", "mobilité", "recyclage", "partage", "potager", "lyon", "pentes",
+    "croix", "rousse", "fabrique", "mécanique", "logiciels", "libres", "écoute", "jeunesse", "insertion",
+    "handicap", "migrants", "biodiversité", "eau", "déchets", "repas", "livres", "cinéma", "radio",
+    "chorale", "échecs", "randonnée",
+)
+
+
+def search_paths(limit: int | None = None) -> tuple[str, ...]:
+    """``/search?q=<one word> <another>`` for every ordered pair of distinct words."""
+    from urllib.parse import quote
+
+    pairs = [f"{a} {b}" for a in SEARCH_WORDS for b in SEARCH_WORDS if a != b]
+    return tuple(f"/search?q={quote(query)}" for query in pairs[:limit])
 
 
 @dataclass(frozen=True)
@@ -17,6 +38,8 @@ class Page:
     path: str
     #: Requested with the dashboard person's session cookie.
     signed_in: bool = False
+    #: Under load, each request takes the next of these paths (``path`` is the one counted in-process).
+    paths: tuple[str, ...] = ()
 
 
 def measured_pages(mission_id: int) -> list[Page]:
@@ -26,7 +49,7 @@ def measured_pages(mission_id: int) -> list[Page]:
         Page("home", "/"),
         Page("directory", "/organisations/"),
         Page("missions", "/missions/"),
-        Page("search", f"/search?q={SEARCH_TERM}"),
+        Page("search", f"/search?q={SEARCH_TERM}", paths=search_paths()),
         Page("organisation", f"/organisations/{ORGANISATION_SLUG}"),
         Page("mission", f"/missions/{mission_id}"),
         Page("activity", "/activity"),

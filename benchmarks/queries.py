@@ -96,6 +96,11 @@ def counting():
             sa.event.remove(target, name, fn)
 
 
+#: Statements, connections and profiles are those of rendering a page: without the anonymous
+#: page cache, which would answer every warm request with one statement.
+RENDERING = {"PTCC_PAGE_CACHE_SECONDS": 0}
+
+
 def _get(client, host: str, path: str):
     response = client.get(path, base_url=f"http://{host}")
     response.get_data()  # streamed bodies are produced here, inside the count
@@ -108,7 +113,7 @@ def count_pages(sandbox, host: str, pages: list[Page], email: str, repeat: int =
 
     A fresh application per call: nothing is cached from another data set's pass.
     """
-    app = sandbox.app(fresh=True)
+    app = sandbox.app(fresh=True, **RENDERING)
     anonymous, member = app.test_client(), app.test_client()
     results = []
     try:
@@ -135,7 +140,7 @@ def count_pages(sandbox, host: str, pages: list[Page], email: str, repeat: int =
 
 def statements_of(sandbox, host: str, page: Page, email: str, signed_in: bool) -> list[str]:
     """The SQL text of one warm request of ``page`` (to see what repeats when a count grows)."""
-    app = sandbox.app(fresh=True)
+    app = sandbox.app(fresh=True, **RENDERING)
     client = app.test_client()
     try:
         if signed_in:
@@ -159,7 +164,7 @@ def profile_page(sandbox, hosts: str | list[str], page: Page, email: str, reques
     opens an engine spends its time on.
     """
     hosts = [hosts] if isinstance(hosts, str) else list(hosts)
-    app = sandbox.app(fresh=True, **overrides)
+    app = sandbox.app(fresh=True, **{**RENDERING, **overrides})
     client = app.test_client()
     try:
         if page.signed_in:

@@ -80,18 +80,34 @@ def render(r: dict) -> str:
 
     out += ["## Pages", ""]
     out += [f"gunicorn `config/gunicorn.conf.py` (production: `PTCC_ENV=production`, preloaded application, "
-            f"sync workers, `max_requests` recycling on), {s['workers']} workers, {backend}; "
+            f"sync workers, `max_requests` recycling on), {s['workers']} workers, {backend}"
+            f"{', pages and cached values in Redis' if s.get('redis') else ', the page cache in each worker'}; "
             f"wrk {s['connections']} connections, 1 thread, {s['warmup']:g} s of warm-up then {s['duration']:g} s "
             f"per page, `Host: lyon.localhost`. "
             f"*Share of /healthz*: the page's throughput divided by `/healthz`'s in this run "
             f"({r['healthz_rps']:.0f} req/s, the mean of the run at the start and the one at the end). "
-            f"*Restarts*: workers gunicorn started during the run (recycling after `max_requests`).", ""]
-    out += ["| page | path | req/s | share of /healthz | p50 ms | p95 ms | p99 ms | max ms | errors | KiB/response | restarts |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            f"*Restarts*: workers gunicorn started during the run (recycling after `max_requests`). "
+            f"*Cache*: **hit** when the anonymous page cache (`ptcc.web.page_cache`) answered the page under "
+            f"load; **varied** when each request asked for another path (the search: another pair of words "
+            f"each time, rendered every time); empty when the page is never kept (signed in, streamed).", ""]
+    out += ["| page | path | cache | req/s | share of /healthz | p50 ms | p95 ms | p99 ms | max ms | errors | "
+            "KiB/response | restarts |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for run in r["pages"]:
-        out.append(f"| {run['name']} | `{run['path']}` | {run['rps']:.1f} | {_pct(run['healthz_share'])} | "
+        out.append(f"| {run['name']} | `{run['path']}` | {run.get('page_cache', '')} | {run['rps']:.1f} | "
+                   f"{_pct(run['healthz_share'])} | "
                    f"{_ms(run['p50_ms'])} | {_ms(run['p95_ms'])} | {_ms(run['p99_ms'])} | {_ms(run['max_ms'])} | "
                    f"{_errors(run)} | {_kib(run['bytes_per_response'])} | {run['worker_restarts']} |")
+    if r.get("pages_uncached"):
+        cached = {run["name"]: run for run in r["pages"]}
+        out += ["", "What the page cache pays: the same pages on a second server with "
+                "`PTCC_PAGE_CACHE_SECONDS=0` (every request rendered), shares of the same /healthz figure.", "",
+                "| page | req/s rendered | req/s from the cache | share rendered | p99 ms rendered | p99 ms cached |",
+                "|---|---:|---:|---:|---:|---:|"]
+        for run in r["pages_uncached"]:
+            kept = cached.get(run["name"], {})
+            out.append(f"| {run['name']} | {run['rps']:.1f} | {kept.get('rps', 0):.1f} | "
+                       f"{_pct(run['healthz_share'])} | {_ms(run['p99_ms'])} | {_ms(kept.get('p99_ms'))} |")
     out += ["", "The dashboard is requested with the session cookie of "
             f"`{r['dashboard_email']}`, obtained by signing in on the server first (login page's CSRF token, "
             "then the form). Errors count every answer outside 200–299 (a 302 to the login page included) "
@@ -102,7 +118,8 @@ def render(r: dict) -> str:
 
     out += ["## SQL statements per request", ""]
     out += ["Counted in-process with Flask's test client (no server): SQLAlchemy's `before_cursor_execute` on every "
-            "engine during one warm request, SQLite's own `BEGIN` left out. *small → large*: the same page on "
+            "engine during one warm request, SQLite's own `BEGIN` left out, the page cache off (what rendering the "
+            "page costs). *small → large*: the same page on "
             "the small data set (`lyon-small`) and the large one (`lyon`); the invariant is that no count grows. "
             "*Connections*: the most connections checked out of the pools at once during the request (the "
             "rule: one). *ms*: median in-process time on the large data set.", ""]

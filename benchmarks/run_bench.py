@@ -19,6 +19,7 @@ connection per territory and request. Speed is never asserted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import shutil
@@ -40,10 +41,13 @@ import load  # noqa: E402
 import machine  # noqa: E402
 import queries  # noqa: E402
 import report  # noqa: E402
+import pgbouncer  # noqa: E402
 import scale  # noqa: E402
 from pages import Page, measured_mission_id, measured_pages  # noqa: E402
+
+PAGE_CACHE_HEADER = "PTCC-Page-Cache"  # ptcc.web.page_cache.HEADER
 from sandbox import Sandbox, SandboxError, check_database_template  # noqa: E402
-from server import GunicornServer, fetch  # noqa: E402
+from server import GunicornServer, fetch, fetch_headers  # noqa: E402
 from signin import session_cookie_header  # noqa: E402
 
 #: Full run and CI run defaults; every one can be changed on the command line. The small data
@@ -80,7 +84,10 @@ def parse_args(argv):
     parser.add_argument("--scale-duration", type=int, help="seconds of wrk per territory count")
     parser.add_argument("--territories", help="territory counts, comma-separated, e.g. 1,100,1000")
     parser.add_argument("--engine-cache-size", type=int, help="PTCC_ENGINE_CACHE_SIZE of the territory runs")
-    parser.add_argument("--connections", type=int, default=4, help="wrk connections (2 per worker)")
+    parser.add_argument("--redis-url", default="",
+                        help="serve the pages with PTCC_REDIS_URL (page cache, cached values and limits in Redis)")
+    parser.add_argument("--connections", type=int, default=16,
+                        help="wrk connections (16: the concurrency of the targets, 8 per worker)")
     parser.add_argument("--profile", type=int, help="profile the N slowest pages in-process (0: none)")
     parser.add_argument("--cold-samples", type=int, help="territories requested cold, one request each")
     parser.add_argument("--new-worker-samples", type=int, help="new workers whose first request is timed")
@@ -88,6 +95,11 @@ def parse_args(argv):
     parser.add_argument("--output", type=Path, help="folder of REPORT.md and report.json "
                         "(default: benchmarks/; with --ci, a temporary folder, printed)")
     parser.add_argument("--skip-scale", action="store_true", help="no territory-scale runs")
+    parser.add_argument("--pgbouncer", nargs="?", const="null", choices=("null", "queue"),
+                        help="PostgreSQL: serve through a PgBouncer started for the run (transaction pooling; "
+                        "benchmarks/pgbouncer.py); the value is PTCC_PGBOUNCER_POOL (default null)")
+    parser.add_argument("--skip-pages", action="store_true",
+                        help="only the territory-scale runs: no page runs, no statement counts (report.json only)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, databases)")
     args = parser.parse_args(argv)
     defaults = dict(PROFILES["ci" if args.ci else "full"])
@@ -181,7 +193,7 @@ def count_statements(pages_box: Sandbox, page_list, args, results: dict, log) ->
 
 def run_pages(pages_box: Sandbox, page_list, args, logs: Path, results: dict, log) -> None:
     host = "lyon.localhost"
-    with GunicornServer(pages_box.server_env(), logs, name="pages") as server:
+    with GunicornServer(pages_box.server_env(**redis_env(args)), logs, name="pages") as server:
         log(f"gunicorn on 127.0.0.1:{server.port}, workers {server.worker_pids()}")
         cookie = session_cookie_header(server.port, host, generate.DASHBOARD_EMAIL)
         for page in page_list:
@@ -193,11 +205,14 @@ def run_pages(pages_box: Sandbox, page_list, args, logs: Path, results: dict, lo
         for page in page_list + [page_list[0]]:  # /healthz again at the end
             log(f"wrk {page.path}")
             kwargs = {"cookie": cookie if page.signed_in else "", "connections": args.connections}
-            if args.warmup:
-                load.run(page.name, server.port, page.path, host, args.warmup, **kwargs)
+            if args.warmup:  # varied paths: the warm-up takes them from the end, the run from the start
+                load.run(page.name, server.port, page.path, host, args.warmup,
+                         paths=list(reversed(page.paths)) or None, **kwargs)
             boots = server.boots()
-            run = load.run(page.name, server.port, page.path, host, args.duration, **kwargs)
+            run = load.run(page.name, server.port, page.path, host, args.duration, paths=list(page.paths) or None,
+                           **kwargs)
             run.worker_restarts = server.boots() - boots
+            run.page_cache = page_cache_state(server.port, page, host, cookie)
             (healthz if page.name == "healthz" else runs).append(run)
             if run.errors:
                 results["failures"].append(f"{page.name} ({page.path}): {run.errors} errors under load "
@@ -216,9 +231,63 @@ def run_pages(pages_box: Sandbox, page_list, args, logs: Path, results: dict, lo
             results["failures"].append(f"the page server logged errors, e.g. {logged[0]}")
 
 
+def redis_env(args) -> dict[str, str]:
+    """With ``--redis-url``: the page servers keep pages, cached values and limits in Redis,
+    under a prefix of this run's own (deleted at the end)."""
+    if not args.redis_url:
+        return {}
+    return {"PTCC_REDIS_URL": args.redis_url, "PTCC_CACHE_PREFIX": f"ptcc-bench-{os.getpid()}:",
+            "RATELIMIT_KEY_PREFIX": f"ptcc-bench-{os.getpid()}"}
+
+
+def forget_redis_keys(args) -> None:
+    if not args.redis_url:
+        return
+    import redis
+
+    client = redis.Redis.from_url(args.redis_url)
+    for pattern in (f"ptcc-bench-{os.getpid()}:*", f"*ptcc-bench-{os.getpid()}*"):
+        for key in client.scan_iter(match=pattern, count=1000):
+            client.delete(key)
+
+
+def page_cache_state(port: int, page: Page, host: str, cookie: str) -> str:
+    """How the page was served under load: "hit" when the page cache answers it, "varied" when
+    each request asked another path (rendered every time), "" when it is never kept."""
+    if page.paths:
+        return "varied"
+    headers = {"Cookie": cookie} if page.signed_in else None
+    state = fetch_headers(port, page.path, host, headers).get(PAGE_CACHE_HEADER.lower(), "")
+    return "hit" if state == "hit" else ""
+
+
+def run_pages_without_cache(pages_box: Sandbox, page_list, args, logs: Path, results: dict, log) -> None:
+    """The anonymous pages the cache keeps, again on a server that renders every request: what
+    the cache pays, in the same conditions."""
+    kept = [run for run in results.get("pages", []) if run.get("page_cache") == "hit"]
+    if not kept:
+        return
+    by_name = {page.name: page for page in page_list}
+    host = "lyon.localhost"
+    runs = []
+    with GunicornServer(pages_box.server_env(PTCC_PAGE_CACHE_SECONDS="0", **redis_env(args)), logs,
+                        name="pages-uncached") as server:
+        for measured in kept:
+            page = by_name[measured["name"]]
+            log(f"wrk {page.path} (page cache off)")
+            if args.warmup:
+                load.run(page.name, server.port, page.path, host, args.warmup, connections=args.connections)
+            run = load.run(page.name, server.port, page.path, host, args.duration, connections=args.connections)
+            run.healthz_share = run.rps / results["healthz_rps"] if results.get("healthz_rps") else None
+            runs.append(run.as_dict())
+            if run.errors:
+                results["failures"].append(f"{page.name} ({page.path}), page cache off: {run.errors} errors")
+    results["pages_uncached"] = runs
+
+
 def run_scale(pages_box: Sandbox, scale_box: Sandbox, args, logs: Path, results: dict, log) -> None:
     cache = args.engine_cache_size
-    if scale_box.is_postgres:
+    if scale_box.is_postgres and not scale_box.pgbouncer_url:  # behind PgBouncer: its max_user_connections
         # Each worker keeps a connection per cached territory: leave room for the server's other users.
         room = scale.postgres_connection_room(scale_box) - POSTGRES_SPARE_CONNECTIONS
         if room < 2 * cache:
@@ -268,6 +337,10 @@ def main(argv=None) -> int:
     except SandboxError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.pgbouncer and (not args.database_url or pgbouncer.available()):
+        print(f"error: --pgbouncer needs --database-url (PostgreSQL) and PgBouncer: "
+              f"{pgbouncer.available() or 'no --database-url'}", file=sys.stderr)
+        return 2
     if not Path(load.WRK).exists():
         print("error: wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
@@ -282,17 +355,27 @@ def main(argv=None) -> int:
                             "missions": args.missions, "small": args.small, "duration": args.duration,
                             "warmup": args.warmup, "scale_duration": args.scale_duration,
                             "territories": args.territory_counts, "connections": args.connections,
-                            "workers": 2, "seed": args.seed, "engine_cache_size": args.engine_cache_size}}
+                            "workers": 2, "seed": args.seed, "engine_cache_size": args.engine_cache_size,
+                            "redis": bool(args.redis_url)}}
     root = Path(tempfile.mkdtemp(prefix="ptcc-bench-"))
     logs = root / "logs"
     pages_box = Sandbox(root / "pages", args.database_url)
     scale_box = Sandbox(root / "scale", args.database_url)
+    bouncer = None
     try:
         results["data"] = build_data(pages_box, args, log)
         page_list = measured_pages(measured_mission_id(pages_box.app(), "lyon"))
         pages_box.forget_app()
-        count_statements(pages_box, page_list, args, results, log)
-        run_pages(pages_box, page_list, args, logs, results, log)
+        if args.pgbouncer:  # the data is built on the server directly; everything served through PgBouncer
+            bouncer = pgbouncer.start(pages_box, root / "pgbouncer", POSTGRES_SPARE_CONNECTIONS, args.pgbouncer, log)
+            results["settings"]["pgbouncer"] = {**bouncer.settings(), "ptcc_pgbouncer_pool": args.pgbouncer}
+            for box in (pages_box, scale_box):
+                box.use_pgbouncer(bouncer, args.pgbouncer)
+        if not args.skip_pages:
+            count_statements(pages_box, page_list, args, results, log)
+            run_pages(pages_box, page_list, args, logs, results, log)
+            if not args.ci:
+                run_pages_without_cache(pages_box, page_list, args, logs, results, log)
         if not args.skip_scale:
             run_scale(pages_box, scale_box, args, logs, results, log)
     except Exception as exc:
@@ -301,6 +384,13 @@ def main(argv=None) -> int:
 
         traceback.print_exc()
     finally:
+        try:
+            forget_redis_keys(args)
+        except Exception as exc:
+            results["observations"].append(f"the run's Redis keys were not deleted: {exc}")
+        if bouncer is not None:
+            results["failures"] += [f"PgBouncer logged: {line}" for line in bouncer.errors_logged()[:5]]
+            bouncer.stop()
         if args.database_url:
             log("dropping the benchmark's PostgreSQL databases")
         for box in (pages_box, scale_box):
@@ -319,6 +409,10 @@ def main(argv=None) -> int:
     if "pages" in results and "queries" in results:
         markdown, data = report.write(results, output)
         log(f"wrote {markdown} and {data}")
+    elif args.skip_pages and "scale" in results:  # REPORT.md needs the pages: the data alone
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "report.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+        log(f"wrote {output / 'report.json'}")
     else:
         log("no report: the benchmark stopped before its measurements")
     for failure in results["failures"]:

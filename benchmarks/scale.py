@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import statistics
 import threading
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -197,6 +198,20 @@ def postgres_connection_room(sandbox: Sandbox) -> int:
         engine.dispose()
 
 
+def wait_until_idle(server: GunicornServer, quiet: float = 0.5, limit: float = 15) -> None:
+    """Until the access log has stopped growing for ``quiet`` seconds. When wrk stops, the
+    requests its connections had sent are still queued for the workers (a backlog of about
+    ``connections`` minus ``workers``): a request timed then would wait behind them."""
+    deadline, size, since = time.monotonic() + limit, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = server.access_log.stat().st_size if server.access_log.exists() else 0
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.05)
+
+
 def _timed_get(port: int, path: str, host: str) -> float:
     status, _body, seconds = fetch(port, path, host)
     if status != 200:
@@ -239,6 +254,7 @@ def measure(sandbox: Sandbox, hosts: list[str], counts: list[int], duration: flo
         touched = counts[-2] if len(counts) > 1 else counts[0]
         untouched = hosts[max(touched, len(hosts) - cold_samples):]
         log(f"first requests to {len(untouched[:cold_samples])} territories never served")
+        wait_until_idle(server)
         for host in untouched[:cold_samples]:
             result.cold_first_ms.append(_timed_get(server.port, SCALE_PAGE, host))
             result.cold_second_ms.append(_timed_get(server.port, SCALE_PAGE, host))

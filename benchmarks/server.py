@@ -58,6 +58,18 @@ def fetch(port: int, path: str, host: str, headers: dict | None = None, timeout:
         conn.close()
 
 
+def fetch_headers(port: int, path: str, host: str, headers: dict | None = None, timeout: float = 60) -> dict:
+    """One GET on 127.0.0.1:port; the answer's headers, names in lower case."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": host, **(headers or {})})
+        response = conn.getresponse()
+        response.read()
+        return {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        conn.close()
+
+
 def children_of(pid: int) -> list[int]:
     """Processes whose parent is ``pid`` (gunicorn's workers), oldest pid first."""
     found = []

@@ -1,12 +1,13 @@
 -- wrk script of the PTCC benchmark (benchmarks/load.py runs it).
 --
---   wrk ... -s wrk_report.lua URL -- OUTPUT.json [HOSTS_FILE]
+--   wrk ... -s wrk_report.lua URL -- OUTPUT.json [hosts=FILE] [paths=FILE]
 --
 -- Writes one JSON object to OUTPUT.json when the run ends: requests, duration, bytes,
 -- wrk's socket errors, the answers that were not 2xx (wrk itself only counts >= 400, and a
 -- 302 to the login page must count as a failure too), and latency percentiles in
--- microseconds. With HOSTS_FILE (one host a line), each request takes the next host in
--- turn: a round-robin over territories.
+-- microseconds. With hosts=FILE (one host a line), each request takes the next host in
+-- turn: a round-robin over territories. With paths=FILE (one path a line), each request
+-- takes the next path: a search for another term every time.
 
 local threads = {}
 
@@ -15,32 +16,49 @@ function setup(thread)
 end
 
 local hosts = nil
+local paths = nil
 local next_host = 0
+local next_path = 0
 local fixed_request = nil
+
+local function read_lines(name)
+  local lines = {}
+  for line in io.lines(name) do
+    if line ~= "" then table.insert(lines, line) end
+  end
+  return lines
+end
 
 function init(args)
   output = args[1]
   non2xx = 0
   statuses = {}
-  if args[2] then
-    hosts = {}
-    for line in io.lines(args[2]) do
-      if line ~= "" then table.insert(hosts, line) end
-    end
-  else
+  for i = 2, #args do
+    local key, value = string.match(args[i], "^(%a+)=(.+)$")
+    if key == "hosts" then hosts = read_lines(value) end
+    if key == "paths" then paths = read_lines(value) end
+  end
+  if not hosts and not paths then
     fixed_request = wrk.format()
   end
 end
 
 function request()
-  if not hosts then
+  if fixed_request then
     return fixed_request
   end
-  next_host = next_host % #hosts + 1
   local headers = {}
   for name, value in pairs(wrk.headers) do headers[name] = value end
-  headers["Host"] = hosts[next_host]
-  return wrk.format(nil, nil, headers)
+  if hosts then
+    next_host = next_host % #hosts + 1
+    headers["Host"] = hosts[next_host]
+  end
+  local path = nil
+  if paths then
+    next_path = next_path % #paths + 1
+    path = paths[next_path]
+  end
+  return wrk.format(nil, path, headers)
 end
 
 function response(status, headers, body)
