@@ -19,6 +19,7 @@ or, for different requests at once::
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -150,3 +151,18 @@ class Race:
 def race(app):
     """Concurrent requests against the test territories; see ``ptcc.testing.races``."""
     return Race(app)
+
+
+def sqlite_write_lock_held(path: str) -> bool:
+    """Whether some connection holds the write lock of the SQLite database at ``path`` now:
+    a second connection that may not wait tries to take it."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return True
+    else:
+        other.execute("ROLLBACK")
+        return False
+    finally:
+        other.close()

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ptcc.tenancy import budget
 from ptcc.tenancy.budget import ServerLimits
+from ptcc.testing.logs import RecordingLog
 from tests.cli.sandbox import PG_ADMIN_URL, Platform, platform_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -49,26 +50,12 @@ def fake_server(monkeypatch, max_connections: int, reserved: int = 3) -> list:
     return asked
 
 
-class FakeLog:
-    def __init__(self):
-        self.records = []
-
-    def warning(self, message, *args):
-        self.records.append(("warning", message % args))
-
-    def info(self, message, *args):
-        self.records.append(("info", message % args))
-
-    def levels(self, level):
-        return [text for kind, text in self.records if kind == level]
-
-
-def gunicorn_when_ready(app, monkeypatch, workers: int, threads: int, worker_class: str = "sync") -> FakeLog:
+def gunicorn_when_ready(app, monkeypatch, workers: int, threads: int, worker_class: str = "sync") -> RecordingLog:
     """config/gunicorn.conf.py's ``when_ready`` hook, called as gunicorn's master calls it."""
     monkeypatch.setenv("WEB_CONCURRENCY", str(workers))
     monkeypatch.setenv("PTCC_THREADS", str(threads))
     hooks = runpy.run_path(str(GUNICORN_CONF))
-    log = FakeLog()
+    log = RecordingLog()
     cfg = SimpleNamespace(workers=hooks["workers"], threads=hooks["threads"], worker_class_str=worker_class,
                           worker_connections=1000)
     hooks["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app), cfg=cfg, log=log))

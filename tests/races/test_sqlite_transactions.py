@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ptcc.extensions import db
 from ptcc.tenancy import engines as engine_module
+from ptcc.testing.races import sqlite_write_lock_held
 
 
 @pytest.fixture
@@ -25,19 +26,7 @@ def sqlite_file(app, ptcc_backend, territories):
 def write_lock_taken(sqlite_file):
     """``write_lock_taken()``: whether some connection holds alpha's write lock right now."""
 
-    def probe() -> bool:
-        other = sqlite3.connect(sqlite_file, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            return True
-        else:
-            other.execute("ROLLBACK")
-            return False
-        finally:
-            other.close()
-
-    return probe
+    return lambda: sqlite_write_lock_held(sqlite_file)
 
 
 def _inside(app, method: str, path: str = "/"):

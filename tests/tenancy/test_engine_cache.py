@@ -6,7 +6,6 @@ structure that is bounded too."""
 from __future__ import annotations
 
 import os
-import sqlite3
 from contextlib import ExitStack, contextmanager
 
 import pytest
@@ -15,6 +14,7 @@ import sqlalchemy as sa
 from ptcc.extensions import db
 from ptcc.tenancy import tenant_context
 from ptcc.tenancy.engines import SQLITE_BUSY_TIMEOUT, TerritoryFacts
+from ptcc.testing.races import sqlite_write_lock_held
 
 
 @pytest.fixture
@@ -73,19 +73,6 @@ def test_an_engine_made_again_keeps_every_connection_setting(app, engines, terri
     assert pragma == {"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": SQLITE_BUSY_TIMEOUT * 1000}
 
 
-def _write_lock_taken(path: str) -> bool:
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
-        return True
-    else:
-        other.execute("ROLLBACK")
-        return False
-    finally:
-        other.close()
-
-
 @pytest.mark.parametrize("method, locks", [("POST", True), ("GET", False)])
 def test_an_engine_made_again_still_serialises_writers(app, engines, territories, sqlite_only, method, locks):
     path = sa.engine.make_url(engines.url_for(territories["alpha"])).database
@@ -95,9 +82,9 @@ def test_an_engine_made_again_still_serialises_writers(app, engines, territories
         stack.enter_context(tenant_context("alpha", app=app))
         stack.enter_context(app.test_request_context("/", method=method, base_url="http://alpha.test"))
         db.session.execute(sa.text("SELECT 1"))
-        assert _write_lock_taken(path) is locks  # BEGIN IMMEDIATE for a write, deferred for a read
+        assert sqlite_write_lock_held(path) is locks  # BEGIN IMMEDIATE for a write, deferred for a read
         db.session.rollback()
-        assert not _write_lock_taken(path)
+        assert not sqlite_write_lock_held(path)
 
 
 def test_a_foreign_key_still_refuses_a_missing_row_after_eviction(app, engines, territories, sqlite_only):

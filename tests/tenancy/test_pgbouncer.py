@@ -17,6 +17,7 @@ from ptcc.tenancy import budget
 from ptcc.tenancy import pgbouncer as pgbouncer_module
 from ptcc.tenancy.budget import ServerLimits
 from ptcc.tenancy.pgbouncer import PgBouncerConfigError, PgBouncerSettings, postgres_engine_options
+from ptcc.testing.logs import RecordingLog
 from tests.cli.sandbox import Platform
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -214,7 +215,7 @@ def test_max_user_connections_counts_once_per_user(behind_pgbouncer):
 def test_unknown_pgbouncer_settings_say_how_to_read_them(behind_pgbouncer):
     refused = sa.exc.OperationalError("connect", {}, Exception('FATAL:  not allowed'))
     ask, ask_pgbouncer, _ = asked(refused)
-    log = FakeLog()
+    log = RecordingLog()
 
     [found] = budget.warn_if_over_budget(behind_pgbouncer.app(), workers=2, threads=1, logger=log, ask=ask,
                                          ask_pgbouncer=ask_pgbouncer)
@@ -238,20 +239,6 @@ def test_the_command_shows_both_budgets_and_fails_over_either(behind_pgbouncer, 
     assert verdict.startswith("127.0.0.1:1: max_client_conn 5: over by 1; raise max_client_conn")
 
 
-class FakeLog:
-    def __init__(self):
-        self.records = []
-
-    def warning(self, message, *args):
-        self.records.append(("warning", message % args))
-
-    def info(self, message, *args):
-        self.records.append(("info", message % args))
-
-    def levels(self, level):
-        return [text for kind, text in self.records if kind == level]
-
-
 def test_gunicorn_start_up_warns_behind_pgbouncer(behind_pgbouncer, monkeypatch):
     """config/gunicorn.conf.py's when_ready, as gunicorn's master calls it."""
     monkeypatch.setattr(budget, "query_limits_behind_pgbouncer", lambda url, timeout=2: ServerLimits(10, 3))
@@ -259,7 +246,7 @@ def test_gunicorn_start_up_warns_behind_pgbouncer(behind_pgbouncer, monkeypatch)
     monkeypatch.setenv("WEB_CONCURRENCY", "2")
     monkeypatch.setenv("PTCC_THREADS", "1")
     hooks = runpy.run_path(str(GUNICORN_CONF))
-    log = FakeLog()
+    log = RecordingLog()
     app = behind_pgbouncer.app()
     cfg = SimpleNamespace(workers=hooks["workers"], threads=hooks["threads"], worker_class_str="sync",
                           worker_connections=1000)
