@@ -1,6 +1,6 @@
 """Territories that outnumber the engine cache: an engine evicted and made again behaves as
 the first one did, the files a process holds open stay within the bound, and what the process
-learnt about each territory (ptcc.tenancy.engines.TerritoryFacts) outlives its engine, in a
+learnt about each territory (ptcc.tenancy.facts.TerritoryFacts) outlives its engine, in a
 structure that is bounded too."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from ptcc.extensions import db
 from ptcc.tenancy import tenant_context
-from ptcc.tenancy.engines import SQLITE_BUSY_TIMEOUT, TerritoryFacts
+from ptcc.tenancy.engines import SQLITE_BUSY_TIMEOUT
+from ptcc.tenancy.facts import TerritoryFacts
 from ptcc.testing.races import sqlite_write_lock_held
 
 
