@@ -5,6 +5,7 @@ structure that is bounded too."""
 
 from __future__ import annotations
 
+import gc
 import os
 from contextlib import ExitStack, contextmanager
 
@@ -98,23 +99,28 @@ def test_a_foreign_key_still_refuses_a_missing_row_after_eviction(app, engines, 
         db.session.rollback()
 
 
-def _open_database_files(folder: str) -> set[str]:
-    found = set()
+def _database_descriptors(folder: str) -> list[str]:
+    """The file descriptors this process holds on the territories' database files."""
+    found = []
     for fd in os.listdir("/proc/self/fd"):
         try:
             target = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:
             continue
         if target.startswith(folder) and target.endswith(".db"):
-            found.add(target)
+            found.append(target)
     return found
 
 
 def test_the_files_held_open_stay_within_the_cache(app, engines, territories, alpha, beta, sqlite_only):
     folder = os.path.dirname(sa.engine.make_url(engines.url_for(territories["alpha"])).database)
+    # Earlier tests of this worker share these files and may still hold one (an application
+    # they made and dropped, not yet collected): the bound is on what the cache adds.
+    gc.collect()
+    before = len(_database_descriptors(folder))
     for client in (alpha, beta, alpha, beta, alpha):
         assert client.get("/").status_code == 200
-        assert len(_open_database_files(folder)) <= engines.max_size
+        assert len(_database_descriptors(folder)) - before <= engines.max_size
 
 
 def test_what_was_learnt_outlives_the_engine_and_is_read_once(app, engines, territories, alpha):
