@@ -24,18 +24,21 @@ import threading
 from collections import OrderedDict
 from functools import wraps
 from itertools import chain
+from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session, scoped_session
 from flask import current_app, g, has_app_context
 
+from ptcc import version_file
 from ptcc.db import TenantSession
 from ptcc.extensions import db
 from ptcc.tenancy import current_tenant
 
 log = logging.getLogger(__name__)
 
-#: Entries kept per process (all territories together) when there is no Redis.
-LOCAL_ENTRIES = 4096
+#: Bytes of values kept per process (all territories together) when there is no Redis.
+LOCAL_BYTES = 8 * 1024 * 1024
 #: Seconds a value lives in Redis; a newer data version makes it unused long before.
 REDIS_TTL = 24 * 3600
 _BUMP = {"ptcc_data_version_bump": True}
@@ -77,9 +80,10 @@ def _bump_data_version(session) -> None:
     bump_data_version(session)
 
 
-def bump_data_version(connection) -> None:
-    """Give the territory a new data version; writers that bypass the ORM session (bulk
-    imports through SQLAlchemy core) call it on their connection before committing."""
+def bump_data_version(connection) -> int:
+    """Give the territory a new data version, in the transaction of ``connection`` (a
+    session or a Core connection: writers that bypass the ORM session, such as the
+    migrations, call it before committing)."""
     DataVersion = _data_version_table()
     version = secrets.randbits(62)
     bumped = connection.execute(sa.update(DataVersion).where(DataVersion.id == 1).values(version=version),
@@ -88,6 +92,40 @@ def bump_data_version(connection) -> None:
         connection.execute(sa.insert(DataVersion).values(id=1, version=version), execution_options=_BUMP)
     if has_app_context():
         g.pop("ptcc_data_version", None)
+    _withdraw_version_file(connection)
+    return version
+
+
+def _withdraw_version_file(connection) -> None:
+    """ptcc.version_file: no mirror, under its lock, until this connection's transaction is
+    over and the connection back in its pool (``release_version_file``)."""
+    if isinstance(connection, scoped_session):
+        connection = connection()
+    if isinstance(connection, Session):
+        connection = connection.connection()
+    mirror = _mirror_of(connection.engine)
+    if mirror is None:
+        return
+    info = connection.info
+    if VERSION_FILE_LOCK in info:  # a second bump in the same transaction
+        return
+    held = version_file.acquire(mirror)
+    if held is None:
+        version_file.remove(mirror)
+        return
+    held.remove()
+    info[VERSION_FILE_LOCK] = held
+
+
+#: Where a connection keeps the lock of its territory's mirror, from its bump to its check-in.
+VERSION_FILE_LOCK = "ptcc_version_file_lock"
+
+
+def release_version_file(connection_info: dict) -> None:
+    """At check-in (the commit or rollback is over): the next reader writes the mirror."""
+    held = connection_info.pop(VERSION_FILE_LOCK, None)
+    if held is not None:
+        held.release()
 
 
 @sa.event.listens_for(TenantSession, "after_rollback")
@@ -95,37 +133,110 @@ def _forget_changes(session) -> None:
     session.info.pop("ptcc_data_changed", None)
 
 
+def _mirror_of(engine) -> Path | None:
+    """A SQLite file's mirror, from the engine that writes it (migrations run outside any
+    territory's context)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return version_file.path_for(url.database)
+
+
+def _version_file():
+    """The current territory's mirror (``ptcc.version_file``), None off SQLite."""
+    from ptcc.tenancy import state
+
+    return state().engines.version_file(current_tenant._get_current_object())
+
+
+def forget_version_file(tenant) -> None:
+    """A territory whose tables were emptied or replaced outside PTCC (tests, restores)."""
+    from ptcc.tenancy import state
+
+    path = state().engines.version_file(tenant)
+    if path is not None:
+        version_file.remove(path)
+
+
 def data_version() -> int | None:
-    """The current territory's data version, read once per request (or tenant_context)."""
+    """The current territory's data version, read once per request (or tenant_context):
+    from its mirror on SQLite, else from the database."""
     if "ptcc_data_version" not in g:
-        DataVersion = _data_version_table()
-        g.ptcc_data_version = db.session.scalar(sa.select(DataVersion.version).where(DataVersion.id == 1))
+        g.ptcc_data_version = _read_data_version()
     return g.ptcc_data_version
 
 
+def _read_data_version() -> int | None:
+    from ptcc.tenancy import state
+
+    tenant = current_tenant._get_current_object()
+    if not state().engines.is_migrated(tenant):  # no table yet: the "run ptcc db upgrade" page
+        return None
+    mirror = state().engines.version_file(tenant)
+    if mirror is None:
+        return _version_in_database()
+    found = version_file.read(mirror)
+    if found is not None:
+        return found
+    if db.session().in_transaction():
+        # A snapshot taken earlier may be older than the last commit: not for the mirror.
+        return _version_in_database()
+    with version_file.locked(mirror) as held:
+        if held is None:
+            return _version_in_database()
+        found = version_file.read(mirror)  # written while this process waited
+        if found is None:
+            found = _version_in_database()  # the session's first read: a snapshot from now
+            if found is not None:
+                held.write(found)
+        return found
+
+
+def _version_in_database() -> int | None:
+    DataVersion = _data_version_table()
+    return db.session.scalar(sa.select(DataVersion.version).where(DataVersion.id == 1))
+
+
 class LocalStore:
-    def __init__(self, size: int = LOCAL_ENTRIES):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
+    """An LRU of values in this process, bounded by their size (pickled, as Redis would
+    hold them): territories' values differ widely, a bound in entries would be either too
+    small for a thousand territories or unbounded in memory."""
+
+    def __init__(self, max_bytes: int = LOCAL_BYTES):
+        self.max_bytes = max_bytes
+        self.used = 0
+        self._entries: OrderedDict = OrderedDict()  # key -> (value, size)
         self._lock = threading.Lock()
 
     def get(self, key):
         with self._lock:
-            if key not in self._entries:
+            found = self._entries.get(key)
+            if found is None:
                 return None
             self._entries.move_to_end(key)
-            return self._entries[key]
+            return found[0]
 
     def set(self, key, value) -> None:
+        size = len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if size > self.max_bytes:
+            return
         with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.used -= old[1]
+            self._entries[key] = (value, size)
+            self.used += size
+            while self.used > self.max_bytes:
+                _key, (_value, evicted) = self._entries.popitem(last=False)
+                self.used -= evicted
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.used = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class RedisStore:
@@ -164,7 +275,8 @@ def store():
     if found is None:
         url = current_app.config.get("PTCC_REDIS_URL")
         prefix = current_app.config.get("PTCC_CACHE_PREFIX", "ptcc:cache:")
-        found = RedisStore(url, prefix) if url else LocalStore()
+        found = (RedisStore(url, prefix) if url
+                 else LocalStore(int(current_app.config.get("PTCC_CACHE_MB", 8) * 1024 * 1024)))
         current_app.extensions["ptcc_cache"] = found
     return found
 

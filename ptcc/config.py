@@ -76,6 +76,8 @@ class DefaultConfig:
     PTCC_PAGE_CACHE_SECONDS = 60
     #: Bytes of pages one worker keeps in memory when there is no Redis.
     PTCC_PAGE_CACHE_MB = 16
+    #: Bytes of cached values (figures, filter choices, settings) one worker keeps when there is no Redis.
+    PTCC_CACHE_MB = 8
     #: Larger pages are rendered every time.
     PTCC_PAGE_CACHE_MAX_ENTRY_KB = 512
 

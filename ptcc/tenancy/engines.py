@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import QueuePool
 from sqlalchemy_utils import create_database, database_exists, drop_database
 
+from ptcc import version_file
 from ptcc.tenancy.facts import TerritoryFacts
 from ptcc.tenancy.registry import Tenant
 
@@ -102,8 +103,12 @@ class _SQLiteTransactions:
         except sa.exc.SQLAlchemyError:  # closed or invalidated: the check-in forgets it
             pass
 
-    def on_checkin(self, dbapi_connection, _record) -> None:
+    def on_checkin(self, dbapi_connection, record) -> None:
         self._forget(dbapi_connection)
+        if record is not None:
+            from ptcc.caching import release_version_file
+
+            release_version_file(record.info)
 
     def _forget(self, dbapi_connection) -> None:
         held = _WRITERS.get()
@@ -209,6 +214,8 @@ class TenantEngines:
         self._compiled: dict[tuple, tuple] = {}
         self._sqlite = _SQLiteEngineFactory()
         self._folder_made = False
+        #: slug -> the file mirroring its data version (``ptcc.version_file``), None if not SQLite.
+        self._version_files: dict[str, Path | None] = {}
 
     def url_for(self, tenant: Tenant) -> str:
         if tenant.database_url:
@@ -216,6 +223,17 @@ class TenantEngines:
         if self.template:
             return self.template.format(tenant=tenant.slug.replace("-", "_"))
         return f"sqlite:///{self._sqlite_folder()}/{tenant.slug}.db"
+
+    def version_file(self, tenant: Tenant) -> Path | None:
+        """Where a SQLite territory's data version is mirrored (``ptcc.version_file``);
+        None for a server database, which other machines may write."""
+        try:
+            return self._version_files[tenant.slug]
+        except KeyError:
+            url = make_url(self.url_for(tenant))
+            found = version_file.path_for(url.database) if self._sqlite.handles(url) else None
+            self._version_files[tenant.slug] = found
+            return found
 
     def _sqlite_folder(self, create: bool = False) -> Path:
         """Made at first use and for a new database, not at every engine (a system call)."""
@@ -314,6 +332,7 @@ class TenantEngines:
         if database_exists(url):
             return False
         create_database(url)
+        self._forget_version_file(tenant)
         return True
 
     def drop_database(self, tenant: Tenant) -> None:
@@ -321,9 +340,17 @@ class TenantEngines:
         url = self.url_for(tenant)
         if database_exists(url):
             drop_database(url)
+        self._forget_version_file(tenant)
+
+    def _forget_version_file(self, tenant: Tenant) -> None:
+        """A new or dropped database: its old mirror (if any) says nothing about it."""
+        path = self.version_file(tenant)
+        if path is not None:
+            version_file.remove(path)
 
     def forget(self, tenant: Tenant) -> None:
         self.facts.forget(tenant.slug)
+        self._version_files.pop(tenant.slug, None)
         with self._lock:
             engine = self._engines.pop(tenant.slug, None)
         if engine is not None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import g
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from ptcc.caching import cached_per_territory
 from ptcc.tenancy.models import TerritorySettings
 from ptcc.extensions import db
 from ptcc.tenancy import current_tenant
@@ -44,10 +45,24 @@ def load_settings_row() -> TerritorySettings | None:
 
 
 def territory_settings() -> EffectiveSettings:
-    """Computed once per request (or tenant_context) and kept in ``g``."""
+    """Computed once per request (or tenant_context) and kept in ``g``; across requests,
+    kept per data version (``ptcc.caching``), which every edit of the row changes."""
     cached = g.get("ptcc_settings")
     if cached is not None:
         return cached
+    tenant = current_tenant._get_current_object()
+    from ptcc.tenancy import state
+
+    if state().engines.is_migrated(tenant):
+        # The tenant.toml's values are part of the key: a reloaded registry is seen at once.
+        settings = _settings_per_version(repr(tenant))
+    else:  # the "run ptcc db upgrade" page: no row, no version to key anything on
+        settings = _effective_settings()
+    g.ptcc_settings = settings
+    return settings
+
+
+def _effective_settings() -> EffectiveSettings:
     tenant = current_tenant._get_current_object()
     row = load_settings_row()
     theme = tenant.theme or {}
@@ -55,7 +70,7 @@ def territory_settings() -> EffectiveSettings:
     default_locale = (row.default_locale if row and row.default_locale else tenant.default_locale)
     if default_locale not in locales:
         default_locale = locales[0]
-    settings = EffectiveSettings(
+    return EffectiveSettings(
         name=(row.name if row and row.name else tenant.name),
         presentation=row.presentation if row else "",
         locales=locales,
@@ -67,8 +82,11 @@ def territory_settings() -> EffectiveSettings:
         plugins=tuple(row.plugins) if row and row.plugins is not None else tenant.plugins,
         plugin_settings=dict(row.plugin_settings or {}) if row else {},
     )
-    g.ptcc_settings = settings
-    return settings
+
+
+@cached_per_territory("territory-settings")
+def _settings_per_version(_tenant_fingerprint: str) -> EffectiveSettings:
+    return _effective_settings()
 
 
 def forget_cached_settings() -> None:

@@ -282,6 +282,7 @@ def drop_test_database(engines, tenant) -> None:
 
 
 def empty_all_tables(app) -> None:
+    from ptcc.caching import forget_version_file
     from ptcc.extensions import db
     from ptcc.tenancy import tenant_context
 
@@ -296,6 +297,7 @@ def empty_all_tables(app) -> None:
                 else:
                     for table in tables:
                         conn.execute(table.delete())
+            forget_version_file(tenant)
 
 
 @pytest.fixture
