@@ -87,12 +87,13 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_i18n(app: Flask) -> None:
-    from ptcc.i18n import compile_catalogues, select_locale, select_timezone
+    from ptcc.i18n import compile_catalogues, install_template_gettext, select_locale, select_timezone
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
     # Only missing or outdated .mo files are written: a no-op once `make translations` ran.
     compile_catalogues(PROJECT_ROOT / "translations", "messages")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)  # templates' _() through the request's catalogues (ptcc.i18n)
 
 
 def configure_plugins(app: Flask) -> None:
@@ -158,10 +159,9 @@ def configure_request_hooks(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
     from flask_login import current_user
 
-    from ptcc.i18n import LANGUAGE_NAMES, offered_locales
+    from ptcc.i18n import LANGUAGE_NAMES, formatted_date, formatted_datetime, offered_locales
     from ptcc.tenancy import has_tenant
     from ptcc.web.markdown import render_markdown
     from ptcc.web.menu import menu_entries
@@ -170,8 +170,8 @@ def configure_templates(app: Flask) -> None:
 
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = formatted_datetime
+    app.jinja_env.filters["date"] = formatted_date
 
     manager = app.extensions["ptcc"].plugins
     for folder in manager.startup_hook("ptcc_templates_dir")():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import has_request_context, request, session
-from flask_babel import Domain, LazyString, get_domain
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, LazyString, format_date, format_datetime, get_domain, get_locale, get_timezone
 from flask_login import current_user
 
 from ptcc.tenancy import has_tenant
@@ -33,8 +33,10 @@ def select_locale() -> str:
     offered = offered_locales()
     if has_request_context():
         # CLI commands and jobs have no person, session or browser: the territory decides.
-        if current_user and current_user.is_authenticated and current_user.locale in offered:
-            return current_user.locale
+        # The person once, not through the proxy at each attribute (flask-login's lookup each time).
+        person = current_user._get_current_object()
+        if person is not None and person.is_authenticated and person.locale in offered:
+            return person.locale
         chosen = session.get("locale")
         if chosen in offered:
             return chosen
@@ -54,6 +56,83 @@ def select_timezone() -> str:
     from ptcc.tenancy.settings import territory_settings
 
     return territory_settings().timezone
+
+
+# --- catalogues of the request ----------------------------------------------------------
+
+#: ``g`` key of the catalogues already looked up in this request: (domain, locale) -> translations.
+_CATALOGUES = "ptcc_catalogues"
+
+
+def catalogue(domain: Domain | None = None):
+    """The translations of ``domain`` (the core's by default) in the language of the moment.
+
+    ``Domain.get_translations`` finds flask-babel's request state three times per message
+    (a dozen ``g`` look-ups through werkzeug's proxies); a page translates dozens of
+    messages. Kept in ``g`` per domain *and* locale, so that ``force_locale`` (e-mails in
+    the recipient's language, in the middle of a request) still reads its own language.
+    """
+    if not has_app_context():  # no request, no tenant_context: what flask-babel does there
+        return (domain or get_domain()).get_translations()
+    # ``None`` stands for the core's domain: flask-babel fixes it for the request at its first
+    # use (``get_domain``), and nothing in PTCC makes another domain the default.
+    key = (domain, get_locale())
+    found = g.get(_CATALOGUES)
+    if found is None:
+        found = {}
+        setattr(g, _CATALOGUES, found)
+    translations = found.get(key)
+    if translations is None:
+        translations = found[key] = (domain or get_domain()).get_translations()
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Templates' ``_``, ``gettext`` and ``ngettext`` through ``catalogue``: what flask-babel's
+    ``init_app`` installs, without its three look-ups of the request state per message.
+    Call it after ``babel.init_app(app)``."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: catalogue().ugettext(string),
+        ngettext=lambda singular, plural, num: catalogue().ungettext(singular, plural, num),
+        pgettext=lambda context, string: catalogue().upgettext(context, string),
+        npgettext=lambda context, singular, plural, num: catalogue().unpgettext(context, singular, plural, num),
+        newstyle=True,
+    )
+
+
+# --- dates, formatted once per language and time zone ------------------------------------
+
+#: Formatted dates and times kept per application (a value, a format, a language and a zone:
+#: nothing personal but the moment itself); emptied when full.
+FORMATTED_ENTRIES = 4096
+
+
+def formatted_datetime(value, fmt: str = "medium") -> str:
+    """The ``datetime`` filter: ``flask_babel.format_datetime``, remembered.
+
+    Babel takes tens of microseconds per date (patterns, time zone, locale data), and a feed
+    shows the same entries' dates at every request. Only the arguments and the request's
+    language and time zone decide the text, and all of them are the key.
+    """
+    return _remembered(format_datetime, value, fmt) if value else ""
+
+
+def formatted_date(value, fmt: str = "medium") -> str:
+    """The ``date`` filter: ``flask_babel.format_date``, remembered."""
+    return _remembered(format_date, value, fmt) if value else ""
+
+
+def _remembered(formatter, value, fmt: str) -> str:
+    if not has_app_context():
+        return formatter(value, fmt)
+    kept = current_app.extensions.setdefault("ptcc_formatted_dates", {})
+    key = (formatter, value, fmt, get_locale(), get_timezone())
+    text = kept.get(key)
+    if text is None:
+        if len(kept) >= FORMATTED_ENTRIES:
+            kept.clear()
+        text = kept[key] = formatter(value, fmt)
+    return text
 
 
 # --- plugins' own gettext domains ------------------------------------------------------
@@ -80,10 +159,10 @@ class DomainTranslations:
         return self._domain
 
     def _lookup(self, single: str, plural: str | None = None, num: int | None = None) -> str:
-        own = self.domain.get_translations()
+        own = catalogue(self.domain)
         text = own.ugettext(single) if plural is None else own.ungettext(single, plural, num)
         if text in (single, plural):  # not translated here: try the core's catalogue
-            core = get_domain().get_translations()
+            core = catalogue()
             text = core.ugettext(single) if plural is None else core.ungettext(single, plural, num)
         return text
 
