@@ -6,13 +6,16 @@ from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import current_app, g, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ptcc.activity.models import ActivityEntry
 from ptcc.activity.services import FeedItem, _link, feed_page, visible_types
-from ptcc.caching import cached_per_territory
+from ptcc.caching import cached_per_territory, data_version, store
 from ptcc.extensions import db
+from ptcc.tenancy import current_tenant
 from ptcc.web.discovery import open_datasets, search_everywhere
 from ptcc.web.forms import page_number
 from ptcc.web.menu import blocks
@@ -33,9 +36,30 @@ def activity():
 
 @login_required
 def dashboard():
-    user = current_user._get_current_object()
-    return render_template("web/dashboard.html", blocks=blocks("ptcc_dashboard_blocks", user=user),
+    return render_template("web/dashboard.html", content=_dashboard_content(current_user._get_current_object()))
+
+
+def _dashboard_content(user) -> Markup:
+    """The blocks and the latest activity as HTML, kept per person, language, host, URL root
+    and data version: rendering them was half of the page, and only a write changes them.
+
+    Never kept when a block made a CSRF token (a form): the token belongs to the session.
+    The rest of the page (base.html: the sign-out form's token) is rendered every time.
+    """
+    version = data_version()
+    token_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    key = None
+    if version is not None and token_field not in g:
+        key = (current_tenant.slug, "web.dashboard.content", user.id, str(get_locale()), request.host,
+               request.script_root, version)
+        found = store().get(key)
+        if found is not None:
+            return Markup(found)
+    html = render_template("web/_dashboard_content.html", blocks=blocks("ptcc_dashboard_blocks", user=user),
                            latest=latest_activity(DASHBOARD_ACTIVITY))
+    if key is not None and token_field not in g:
+        store().set(key, str(html))
+    return Markup(html)
 
 
 # --- the dashboard's latest activity ---------------------------------------------------------

@@ -350,3 +350,68 @@ def test_a_warm_dashboard_reads_no_organisation_answer_or_feed_and_does_not_grow
     assert len(large) <= len(small)
     tables = ("organisations", "memberships", "volunteering_", "activity_entries", "FROM users")
     assert not [text for text in large if any(table in text for table in tables)], large
+
+
+# --- the dashboard's content, kept as HTML per person --------------------------------------------
+
+
+def _content_renders(app):
+    """Names of the templates rendered while the block runs."""
+    from flask import template_rendered
+
+    seen: list[str] = []
+
+    def note(_sender, template, context, **_extra):
+        seen.append(template.name)
+
+    template_rendered.connect(note, app)
+    return seen, lambda: template_rendered.disconnect(note, app)
+
+
+def test_the_content_is_rendered_once_per_person_and_version(app, in_territory, make_user, territory_client):
+    person, other = make_user(tenant="alpha", locale="en"), make_user(tenant="alpha", locale="en")
+    add_organisation(in_territory, person, name="Les Jardins du Rhône")
+    client, other_client = signed_in(territory_client, person), signed_in(territory_client, other)
+    seen, stop = _content_renders(app)
+    try:
+        first = dashboard(client)
+        again = dashboard(client)
+        theirs = dashboard(other_client)
+        add_organisation(in_territory, person, name="La Fabrique des Pentes")
+        after_write = dashboard(client)
+    finally:
+        stop()
+    assert seen.count("web/_dashboard_content.html") == 3  # person, the other one, after the write
+    assert seen.count("web/dashboard.html") == 4  # the page itself (its sign-out token) every time
+    assert "Les Jardins du Rhône" in again and again.split("<main", 1)[1] == first.split("<main", 1)[1]
+    assert "Les Jardins du Rhône" not in theirs
+    assert "La Fabrique des Pentes" in after_write
+
+
+def test_a_block_that_makes_a_form_is_rendered_every_time(app, in_territory, make_user, territory_client,
+                                                         monkeypatch):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from ptcc.plugins.types import Block
+    from ptcc.web import pages
+
+    monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([
+        DictLoader({"tests/_form_block.html": '<form method="post"><input name="csrf_token" '
+                                              'value="{{ csrf_token() }}"></form>'}),
+        app.jinja_env.loader]))
+    monkeypatch.setattr(pages, "blocks", lambda hook_name, **kwargs: [Block(template="tests/_form_block.html")])
+    person = make_user(tenant="alpha", locale="en")
+    client = signed_in(territory_client, person)
+    seen, stop = _content_renders(app)
+    try:
+        dashboard(client)
+        dashboard(client)
+        client.post("/account/logout", data={"csrf_token": client.csrf_token()})
+        client.login(person.email, DEFAULT_PASSWORD)
+        html = dashboard(client)
+    finally:
+        stop()
+    assert seen.count("web/_dashboard_content.html") == 3
+    token = re.search(r'<form method="post"><input name="csrf_token" value="([^"]+)"', html).group(1)
+    # The token of this session, which a kept fragment of the last one would not carry.
+    assert client.post("/language", data={"csrf_token": token, "locale": "fr"}).status_code in (302, 303)
