@@ -9,8 +9,10 @@ connections on three pages that stand for the three kinds of work: a page kept b
 anonymous page cache (``/``), one rendered at every request (a search for another pair of
 words each time) and the signed-in dashboard. Then, with the default worker count, the home
 page under each ``max_requests`` value: how many workers restarted during the run and what
-that did to the tail latency. Writes ``benchmarks/WORKERS.md`` (and ``workers.json``);
-asserts nothing.
+that did to the tail latency. Last, the memory a worker gains as it serves: with no
+recycling, the three pages in turn for several slices, each worker's RSS after each slice
+(what ``max_requests`` guards against). Writes ``benchmarks/WORKERS.md`` (and
+``workers.json``); asserts nothing.
 """
 
 from __future__ import annotations
@@ -58,11 +60,13 @@ def measure(server, cookie: str, duration: int, connections: int) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", default="2,3,4")
+    parser.add_argument("--workers", default="2,3,5", help="worker counts; the first is the one recycled")
     parser.add_argument("--max-requests", default="0,2000,20000")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--organisations", type=int, default=2000)
+    parser.add_argument("--growth-slices", type=int, default=5,
+                        help="slices of the three pages, RSS read after each (0: none)")
     parser.add_argument("--output", type=Path, default=HERE)
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.workers.split(",")]
@@ -92,6 +96,17 @@ def main(argv=None) -> int:
                 run = load.run("home", server.port, "/", HOST, args.duration, connections=args.connections)
                 run.worker_restarts = server.boots() - boots
                 results["recycling"][limit] = run.as_dict()
+        if args.growth_slices:
+            print(f"memory over {args.growth_slices} slices", flush=True)
+            env = box.server_env(PTCC_MAX_REQUESTS="0")
+            with GunicornServer(env, root / "logs", name="growth", workers=default) as server:
+                cookie = session_cookie_header(server.port, HOST, generate.DASHBOARD_EMAIL)
+                served, growth = 0, [{"requests": 0, "rss_mib": server.rss()}]
+                for _ in range(args.growth_slices):
+                    served += sum(run["requests"] for run in measure(server, cookie, args.duration,
+                                                                     args.connections).values())
+                    growth.append({"requests": served, "rss_mib": server.rss()})
+                results["growth"] = growth
     finally:
         shutil.rmtree(root, ignore_errors=True)
     results["seconds"] = round(time.perf_counter() - started)
@@ -127,6 +142,14 @@ def render(r: dict, args) -> str:
     for limit, run in r["recycling"].items():
         out.append(f"| {limit} | {run['rps']:.0f} | {run['p99_ms']:.1f} | {run['max_ms']:.1f} | "
                    f"{run['worker_restarts']} |")
+    if r.get("growth"):
+        out += ["", f"Memory as {next(iter(r['workers']))} workers serve, no recycling: the three pages in turn, "
+                f"{args.duration} s each per slice; requests counted by wrk (measured runs only), RSS in MiB:", "",
+                "| requests served | " + " | ".join(k for k in r["growth"][0]["rss_mib"]) + " |",
+                "|---:|" + "---:|" * len(r["growth"][0]["rss_mib"])]
+        for step in r["growth"]:
+            out.append(f"| {step['requests']:,} | " + " | ".join(
+                f"{v:.1f}" if v else "" for v in step["rss_mib"].values()) + " |")
     return "\n".join(out) + "\n"
 
 

@@ -154,19 +154,27 @@ def render(r: dict) -> str:
                 f"except `PTCC_MAX_REQUESTS=0` (no recycling, so that memory reflects what the workers served) and "
                 f"`PTCC_ENGINE_CACHE_SIZE={sc['engine_cache_size']}`. Page `{sc['page']}`, wrk "
                 f"{s['connections']} connections, {s['scale_duration']:g} s per run; with N > 1 a Lua script "
-                "gives each request the next territory's `Host` in turn.", ""]
+                "gives each request the next territory's `Host` in turn. *First round*: the run's territories "
+                "had not been served before (engines, cached values and kept pages made during the run). "
+                "*Steady*: every territory first requested 3 × workers times, a round over all at a time "
+                "(warm-up: " + ", ".join(f"{k} territories {v:g} s" for k, v in sc.get("warm_up_seconds", {}).items())
+                + "). *Page cache off*: a second server with `PTCC_PAGE_CACHE_SECONDS=0`, every request "
+                "rendered (what the database and engine side costs). The share compares with the one-territory "
+                "steady run of the same server.", ""]
         postgres = bool(s["database_url"])
         engines_head = ("databases open per worker (most) | connections per worker to one database (most)"
                         if postgres else "databases open per worker (most)")
-        out += [f"| territories | req/s | share of one territory | p50 ms | p95 ms | p99 ms | errors | {engines_head} |",
-                "|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if postgres else "---:|")]
+        out += [f"| territories | phase | page cache | req/s | share of one territory | p50 ms | p95 ms | p99 ms | "
+                f"errors | {engines_head} |",
+                "|---:|---|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if postgres else "---:|")]
         for run in sc["runs"]:
             res, seen = run["result"], run["open_engines"]
             engines = (f"{seen['most_per_worker']} | {seen['most_connections_per_worker_and_database']}" if postgres
                        else f"{seen['most_per_worker']}")
-            out.append(f"| {run['territories']:,} | {res['rps']:.1f} | {_pct(run['share_of_one'])} | "
-                       f"{_ms(res['p50_ms'])} | {_ms(res['p95_ms'])} | {_ms(res['p99_ms'])} | {_errors(res)} | "
-                       f"{engines} |")
+            out.append(f"| {run['territories']:,} | {run.get('phase', '')} | "
+                       f"{'on' if run.get('page_cache', True) else 'off'} | {res['rps']:.1f} | "
+                       f"{_pct(run['share_of_one'])} | {_ms(res['p50_ms'])} | {_ms(res['p95_ms'])} | "
+                       f"{_ms(res['p99_ms'])} | {_errors(res)} | {engines} |")
         cold, warm = sc["cold_first_ms"], sc["cold_second_ms"]
         new, new2 = sc["new_worker_first_ms"], sc["new_worker_second_ms"]
         out += ["", "| first requests | samples | median ms | max ms | the next request, median ms |",
@@ -175,10 +183,8 @@ def render(r: dict) -> str:
                 f"{_ms(cold['max'])} | {_ms(warm['median'])} |",
                 f"| of a new worker (forked, engines dropped), to a territory | {len(new['samples'])} | "
                 f"{_ms(new['median'])} | {_ms(new['max'])} | {_ms(new2['median'])} |", ""]
-        swept = sc.get("swept_territories")
-        out += ["Resident memory (MiB)" + (f"; before the last reading, the {swept:,} territories the last run "
-                                           "had not reached were requested once each, so that every territory "
-                                           "was served" if swept else "") + ":", "", "| when | " + " | ".join(_rss_columns(sc)) + " |",
+        out += ["Resident memory (MiB) of the first server (page cache on); the last reading follows the "
+                "steady run, every territory served:", "", "| when | " + " | ".join(_rss_columns(sc)) + " |",
                 "|---|" + "---:|" * len(_rss_columns(sc))]
         for when, figures in sc["rss_mib"].items():
             out.append(f"| {when} | " + " | ".join(_ms(figures.get(col)) for col in _rss_columns(sc)) + " |")

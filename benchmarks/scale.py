@@ -6,16 +6,21 @@ On a platform of N territories (copies of the plain Lyon demo database, see
 being measured and mix "new worker" costs into every figure. In order:
 
 1. **one territory**: wrk on the home page of t0001 only; then each worker's RSS;
-2. **round-robin over each larger count but the largest** (e.g. 100): wrk with a Lua
-   script cycling the ``Host`` header over the first N hosts;
+2. for each larger count but the largest (e.g. 100): a **first round** (wrk with a Lua script
+   cycling the ``Host`` header over the first N hosts, which no worker has served yet), then
+   the **steady state**: every territory requested ``3 × workers`` times (so that every
+   worker served each), then wrk again;
 3. **cold first request**: one request to each of a few territories no worker has
    touched yet (engine created, migration state and plugin readiness read), then a
    second request to the same territory (warm);
 4. **a new worker's first request**: gunicorn's TTOU/TTIN leave one freshly forked
    worker (from the preloaded master, engines dropped in ``post_fork``); its first request,
    then its second;
-5. **round-robin over the largest count** (e.g. 1,000); if the run ended before reaching
-   every territory, one request to each of the others; then each worker's RSS.
+5. the largest count (e.g. 1,000), first round then steady state; each worker's RSS, every
+   territory served; one territory again, to see whether the machine drifted;
+6. a second server with the page cache off (``PTCC_PAGE_CACHE_SECONDS=0``: every request
+   renders the page, what a territory costs on the database and engine side): one territory,
+   then the steady state of each larger count, then one territory again.
 
 During every wrk run, a sampler reads every 0.2 s which territory databases each worker
 holds open (SQLite: the ``.db`` files among ``/proc/<pid>/fd``; PostgreSQL: the worker's TCP
@@ -32,6 +37,7 @@ import statistics
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -62,9 +68,15 @@ class OpenEngines:
 class ScaleRun:
     territories: int
     result: dict
-    #: Throughput as a share of the one-territory run's.
+    #: Throughput as a share of the one-territory run's (same server, same page cache).
     share_of_one: float | None
     open_engines: dict
+    #: "first round": the run's territories had not been served since the server started
+    #: (engines, cached values and kept pages made during the run); "steady": every one of
+    #: them served several times by every worker first.
+    phase: str = "steady"
+    #: Whether the anonymous page cache was on (off: every request renders the page).
+    page_cache: bool = True
 
 
 @dataclass
@@ -77,8 +89,8 @@ class ScaleResult:
     new_worker_first_ms: list[float] = field(default_factory=list)
     new_worker_second_ms: list[float] = field(default_factory=list)
     rss_mib: dict = field(default_factory=dict)
-    #: Territories requested once after the last run, which it had not reached.
-    swept_territories: int = 0
+    #: Seconds the warm-up before each steady run took, by territory count.
+    warm_up_seconds: dict = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -219,36 +231,31 @@ def _timed_get(port: int, path: str, host: str) -> float:
     return seconds * 1000
 
 
+def warm_every_territory(server: GunicornServer, hosts: list[str], connections: int) -> float:
+    """Request each territory ``3 × workers`` times, a round over all of them at a time, from
+    ``connections`` threads: every worker then very likely served each (gunicorn gives a
+    request to whichever worker accepts first). Returns the seconds it took."""
+    rounds = 3 * server.workers
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        for _ in range(rounds):
+            list(pool.map(lambda host: _timed_get(server.port, SCALE_PAGE, host), hosts))
+    return time.monotonic() - started
+
+
 def measure(sandbox: Sandbox, hosts: list[str], counts: list[int], duration: float, log_dir: Path,
             engine_cache_size: int, cold_samples: int = 10, new_worker_samples: int = 3,
-            connections: int = 4, log=print) -> ScaleResult:
+            connections: int = 4, log=print, page_cache_off: bool = True) -> ScaleResult:
     counts = sorted(set(counts))
     result = ScaleResult(page=SCALE_PAGE, engine_cache_size=engine_cache_size)
     env = sandbox.server_env(PTCC_MAX_REQUESTS="0", PTCC_ENGINE_CACHE_SIZE=str(engine_cache_size))
     with GunicornServer(env, log_dir, name="scale") as server:
-        # Both workers warm on the first territory (templates compiled, engine open).
-        for _ in range(4 * server.workers):
-            _timed_get(server.port, SCALE_PAGE, hosts[0])
-
-        def wrk_run(count: int) -> None:
-            targets = hosts[0] if count == 1 else hosts[:count]
-            log(f"wrk {SCALE_PAGE} over {count} territor{'y' if count == 1 else 'ies'}")
-            with EngineSampler(server, sandbox) as sampler:
-                run = load.run(f"{count} territories", server.port, SCALE_PAGE, targets, duration,
-                               connections=connections)
-                sampler.sample()
-            one = result.runs[0].result["rps"] if result.runs else run.rps
-            result.runs.append(ScaleRun(count, run.as_dict(), run.rps / one if one else None, asdict(sampler.seen)))
-            check_bounds(result, count, sampler.seen, engine_cache_size, server.workers, sandbox.is_postgres)
-            if run.errors:
-                result.failures.append(f"{count} territories: {run.errors} errors ({run.non2xx_by_status}, "
-                                       f"{run.socket_errors})")
-
-        wrk_run(counts[0])
+        runs = _Runs(server, sandbox, result, hosts, duration, engine_cache_size, connections, log, page_cache=True)
+        runs.one()
         result.rss_mib[f"after {counts[0]} territory"] = server.rss()
         for count in counts[1:-1]:
-            wrk_run(count)
-            result.rss_mib[f"after the run over {count} territories"] = server.rss()
+            runs.first_round_then_steady(count)
+            result.rss_mib[f"after the runs over {count} territories"] = server.rss()
 
         # Territories no worker has served yet: the last hosts, beyond every run so far.
         touched = counts[-2] if len(counts) > 1 else counts[0]
@@ -265,28 +272,78 @@ def measure(sandbox: Sandbox, hosts: list[str], counts: list[int], duration: flo
             result.new_worker_first_ms.append(_timed_get(server.port, SCALE_PAGE, hosts[0]))
             result.new_worker_second_ms.append(_timed_get(server.port, SCALE_PAGE, hosts[0]))
             server.restore_workers()
-        # The restored worker is new too: warm it on the first territory before the last run.
+        # The restored worker is new too: warm it on the first territory before the last runs.
         for _ in range(4 * server.workers):
             _timed_get(server.port, SCALE_PAGE, hosts[0])
 
         if len(counts) > 1:
-            wrk_run(counts[-1])
-            # Memory "at N territories" needs every one of them served: when the run did not
-            # reach them all (round-robin order: the first `requests` hosts), the rest are
-            # requested once each, in turn.
-            reached = result.runs[-1].result["requests"]
-            rest = hosts[min(reached, counts[-1]):counts[-1]]
-            if rest:
-                log(f"one request to each of the {len(rest)} territories the run did not reach")
-                for host in rest:
-                    _timed_get(server.port, SCALE_PAGE, host)
-            result.swept_territories = len(rest)
-            result.rss_mib[f"after {counts[-1]} territories, all served"] = server.rss()
+            runs.first_round_then_steady(counts[-1])
+            result.rss_mib[f"after {counts[-1]} territories, every one served"] = server.rss()
+            runs.one(again=True)
         logged = server.errors_logged()
         if logged:
             result.failures.append(f"scale server logged errors: {logged[:3]}")
         log("stopping the territory server")
+
+    if page_cache_off and len(counts) > 1:
+        # What a territory costs when its page is rendered: the database and engine side.
+        env = {**env, "PTCC_PAGE_CACHE_SECONDS": "0"}
+        with GunicornServer(env, log_dir, name="scale-rendered") as server:
+            runs = _Runs(server, sandbox, result, hosts, duration, engine_cache_size, connections, log,
+                         page_cache=False)
+            runs.one()
+            for count in counts[1:]:
+                runs.steady(count)
+            runs.one(again=True)
+            logged = server.errors_logged()
+            if logged:
+                result.failures.append(f"scale server (page cache off) logged errors: {logged[:3]}")
     return result
+
+
+class _Runs:
+    """The wrk runs of one server, each checked against the engine bounds."""
+
+    def __init__(self, server, sandbox, result, hosts, duration, cache_size, connections, log, page_cache):
+        self.server, self.sandbox, self.result, self.hosts = server, sandbox, result, hosts
+        self.duration, self.cache_size, self.connections, self.log = duration, cache_size, connections, log
+        self.page_cache = page_cache
+        self.baseline: float | None = None
+
+    def one(self, again: bool = False) -> None:
+        for _ in range(4 * self.server.workers):  # both workers warm on the first territory
+            _timed_get(self.server.port, SCALE_PAGE, self.hosts[0])
+        self._wrk(1, "steady (again)" if again else "steady")
+
+    def first_round_then_steady(self, count: int) -> None:
+        self._wrk(count, "first round")
+        # A run that did not reach every territory (round-robin: the first `requests` hosts)
+        # leaves the others for the warm-up, so that the memory reading covers them all.
+        self.steady(count)
+
+    def steady(self, count: int) -> None:
+        wait_until_idle(self.server)
+        self.log(f"warming {count} territories on every worker")
+        seconds = warm_every_territory(self.server, self.hosts[:count], self.connections)
+        self.result.warm_up_seconds[f"{count}{'' if self.page_cache else ' (page cache off)'}"] = round(seconds, 1)
+        self._wrk(count, "steady")
+
+    def _wrk(self, count: int, phase: str) -> None:
+        targets = self.hosts[0] if count == 1 else self.hosts[:count]
+        cache = "" if self.page_cache else ", page cache off"
+        self.log(f"wrk {SCALE_PAGE} over {count} territor{'y' if count == 1 else 'ies'} ({phase}{cache})")
+        with EngineSampler(self.server, self.sandbox) as sampler:
+            run = load.run(f"{count} territories", self.server.port, SCALE_PAGE, targets, self.duration,
+                           connections=self.connections)
+            sampler.sample()
+        if count == 1 and phase == "steady":
+            self.baseline = run.rps
+        share = run.rps / self.baseline if self.baseline else None
+        self.result.runs.append(ScaleRun(count, run.as_dict(), share, asdict(sampler.seen), phase, self.page_cache))
+        check_bounds(self.result, count, sampler.seen, self.cache_size, self.server.workers, self.sandbox.is_postgres)
+        if run.errors:
+            self.result.failures.append(f"{count} territories ({phase}{cache}): {run.errors} errors "
+                                        f"({run.non2xx_by_status}, {run.socket_errors})")
 
 
 def check_bounds(result: ScaleResult, count: int, seen: OpenEngines, cache_size: int, workers: int,
