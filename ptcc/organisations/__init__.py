@@ -69,12 +69,16 @@ def ptcc_search(query, user, limit):
     from ptcc.organisations import directory
     from ptcc.organisations.labels import kind_label
 
+    kind = _("Organisation")
+    kinds: dict[str, str] = {}  # each kind's label translated once, not once per result
     results = []
-    # One query through the territory's search index, ranked (ptcc.search).
-    for organisation, score in directory.search_hits(query, limit):
-        excerpt = " · ".join(part for part in (kind_label(organisation.kind), organisation.commune) if part)
-        results.append(SearchResult(title=organisation.name, url=url_for("organisations.show", slug=organisation.slug),
-                                    kind=_("Organisation"), excerpt=excerpt, score=score))
+    # One query through the territory's search index, ranked (ptcc.search); columns, not objects.
+    for hit in directory.search_hits(query, limit):
+        if hit.kind not in kinds:
+            kinds[hit.kind] = kind_label(hit.kind)
+        excerpt = " · ".join(part for part in (kinds[hit.kind], hit.commune) if part)
+        results.append(SearchResult(title=hit.name, url=url_for("organisations.show", slug=hit.slug),
+                                    kind=kind, excerpt=excerpt, score=hit.score))
     return results
 
 

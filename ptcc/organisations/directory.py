@@ -6,6 +6,7 @@ Only approved organisations appear anywhere here; nothing needs a signed-in pers
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -16,7 +17,7 @@ from ptcc.caching import cached_per_territory
 from ptcc.errors import ServiceError
 from ptcc.extensions import db
 from ptcc.organisations.models import Circle, Organisation, OrganisationKind, OrganisationStatus, Topic, organisation_topics
-from ptcc.search import Dependency, Document, SearchSource, matching, score
+from ptcc.search import Dependency, Document, SearchSource, dialect_of, matching, ranked, score, search_parameters
 
 APPROVED = Organisation.status == OrganisationStatus.APPROVED
 
@@ -149,22 +150,53 @@ def search_sources() -> list[SearchSource]:
     )]
 
 
-def search_hits(query: str, limit: int) -> list[tuple[Organisation, float]]:
+@dataclass(frozen=True)
+class OrganisationHit:
+    """What the search page shows of an organisation found: plain columns, no ORM object."""
+
+    name: str
+    slug: str
+    kind: OrganisationKind
+    commune: str
+    #: In [0, 1), higher first (``ptcc.search.score``).
+    score: float
+
+
+def _ranked_approved(statement: sa.Select, hits) -> sa.Select:
+    """Approved organisations among ``hits``, best rank first, then by name: the rules and the
+    order of every organisation search."""
+    return (statement.join(hits, hits.c.object_id == Organisation.id).where(APPROVED)
+            .order_by(hits.c.rank.desc(), sa.func.lower(Organisation.name), Organisation.id))
+
+
+@lru_cache(maxsize=4)
+def _hits_statement(dialect: str) -> sa.Select:
+    """The search page's query, built once per backend: only the columns a result shows, the
+    terms and the limit bound at execution. For a selective search, building the statement
+    and loading whole organisations as objects cost several times what the database does."""
+    hits = ranked((SEARCH_KIND,), dialect)
+    columns = sa.select(Organisation.name, Organisation.slug, Organisation.kind, Organisation.commune, hits.c.rank)
+    return _ranked_approved(columns.select_from(Organisation), hits).limit(
+        sa.bindparam("ptcc_limit", type_=sa.Integer))
+
+
+def search_hits(query: str, limit: int) -> list[OrganisationHit]:
     """Approved organisations matching every word of ``query`` (or words starting with it) in
     their name, commune, topics or description, best first, with their score in [0, 1).
 
     One query, through the index; a word of the name counts more than one of the rest.
     """
-    hits = matching(SEARCH_KIND, query) if limit > 0 else None
-    if hits is None:
+    dialect = dialect_of()
+    parameters = search_parameters(query, dialect) if limit > 0 else None
+    if parameters is None:
         return []
-    rows = db.session.execute(
-        _approved().join(hits, hits.c.object_id == Organisation.id).add_columns(hits.c.rank)
-        .order_by(hits.c.rank.desc(), sa.func.lower(Organisation.name), Organisation.id)
-        .limit(limit)).all()
-    return [(organisation, score(rank)) for organisation, rank in rows]
+    rows = db.session.execute(_hits_statement(dialect), {**parameters, "ptcc_limit": limit})
+    return [OrganisationHit(name, slug, kind, commune, score(rank)) for name, slug, kind, commune, rank in rows]
 
 
 def search(query: str, limit: int) -> list[Organisation]:
-    """Approved organisations matching ``query`` (``search_hits``), best first."""
-    return [organisation for organisation, _score in search_hits(query, limit)]
+    """Approved organisations matching ``query`` (as ``search_hits``), best first, as objects."""
+    hits = matching(SEARCH_KIND, query) if limit > 0 else None
+    if hits is None:
+        return []
+    return list(db.session.scalars(_ranked_approved(sa.select(Organisation), hits).limit(limit)))

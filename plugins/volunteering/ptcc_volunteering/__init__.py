@@ -126,13 +126,11 @@ def ptcc_search(query, user, limit):
     from ptcc_volunteering import queries
     from ptcc_volunteering.i18n import _
 
-    results = []
-    # One query through the territory's search index, ranked (ptcc.search).
-    for mission, score in queries.search_hits(query, limit):
-        excerpt = f"{mission.organisation.name} — {mission.commune}"
-        results.append(SearchResult(title=mission.title, url=url_for("volunteering.show", mission_id=mission.id),
-                                    kind=_("Volunteer mission"), excerpt=excerpt, score=score))
-    return results
+    kind = _("Volunteer mission")
+    # One query through the territory's search index, ranked (ptcc.search); columns, not objects.
+    return [SearchResult(title=hit.title, url=url_for("volunteering.show", mission_id=hit.id), kind=kind,
+                         excerpt=f"{hit.organisation_name} — {hit.commune}", score=hit.score)
+            for hit in queries.search_hits(query, limit)]
 
 
 @hookimpl

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -23,16 +25,24 @@ def _organisation_model():
 
 def public_missions(include_closed: bool = False, include_past: bool = False, today: date | None = None):
     """Missions of approved organisations: open ones by default, not yet over."""
-    Organisation, OrganisationStatus = _organisation_model()
-    query = (sa.select(Mission).join(Organisation, Organisation.id == Mission.organisation_id)
-             .where(Organisation.status == OrganisationStatus.APPROVED))
-    if not include_closed:
-        query = query.where(Mission.status == MissionStatus.OPEN)
+    Organisation, _status = _organisation_model()
+    query = sa.select(Mission).join(Organisation, Organisation.id == Mission.organisation_id)
     if not include_past:
         today = today or _today()
-        query = query.where(sa.or_(Mission.starts_on.is_(None),
-                                   sa.func.coalesce(Mission.ends_on, Mission.starts_on) >= today))
-    return query
+    return query.where(*_public(include_closed, include_past, today))
+
+
+def _public(include_closed: bool, include_past: bool, today) -> list[sa.ColumnElement[bool]]:
+    """The conditions of ``public_missions`` on a select joining Mission to its Organisation;
+    ``today`` is a date or a bound parameter (a statement built once, the day given at execution)."""
+    Organisation, OrganisationStatus = _organisation_model()
+    conditions = [Organisation.status == OrganisationStatus.APPROVED]
+    if not include_closed:
+        conditions.append(Mission.status == MissionStatus.OPEN)
+    if not include_past:
+        conditions.append(sa.or_(Mission.starts_on.is_(None),
+                                 sa.func.coalesce(Mission.ends_on, Mission.starts_on) >= today))
+    return conditions
 
 
 def _today() -> date:
@@ -173,28 +183,62 @@ def search_sources() -> list[SearchSource]:
     )]
 
 
-def search_hits(text: str, limit: int, card_data: bool = False) -> list[tuple[Mission, float]]:
+@dataclass(frozen=True)
+class MissionHit:
+    """What the search page shows of a mission found: plain columns, no ORM object."""
+
+    id: int
+    title: str
+    commune: str
+    organisation_name: str
+    #: In [0, 1), higher first (``ptcc.search.score``).
+    score: float
+
+
+def _ranked(statement: sa.Select, hits) -> sa.Select:
+    """The missions of ``statement`` among ``hits``, best rank first, then soonest (recurring last):
+    the order of every mission search."""
+    recurring_last = sa.case((Mission.starts_on.is_(None), 1), else_=0)
+    return (statement.join(hits, hits.c.object_id == Mission.id)
+            .order_by(hits.c.rank.desc(), recurring_last, Mission.starts_on, Mission.created_at.desc(),
+                      Mission.id.desc()))
+
+
+@lru_cache(maxsize=4)
+def _hits_statement(dialect: str) -> sa.Select:
+    """The search page's query, built once per backend: ``public_missions``' rules with the day,
+    the terms and the limit bound at execution, and only the columns a result shows (the
+    organisation's name from the join the rules need, not a whole organisation per mission)."""
+    Organisation, _status = _organisation_model()
+    hits = search_index.ranked((SEARCH_KIND,), dialect)
+    statement = (sa.select(Mission.id, Mission.title, Mission.commune, Organisation.name, hits.c.rank)
+                 .select_from(Mission).join(Organisation, Organisation.id == Mission.organisation_id)
+                 .where(*_public(False, False, sa.bindparam("ptcc_today", type_=sa.Date))))
+    return _ranked(statement, hits).limit(sa.bindparam("ptcc_limit", type_=sa.Integer))
+
+
+def search_hits(text: str, limit: int) -> list[MissionHit]:
     """Public missions (``public_missions``: open, not over, of approved organisations) matching
     every word of ``text`` (or words starting with it), best first, with their score in [0, 1).
 
-    One query through the index (three with ``card_data``: skills and answers for cards).
+    One query through the index.
     """
-    hits = search_index.matching(SEARCH_KIND, text) if limit > 0 else None
-    if hits is None:
+    dialect = search_index.dialect_of()
+    parameters = search_index.search_parameters(text, dialect) if limit > 0 else None
+    if parameters is None:
         return []
-    recurring_last = sa.case((Mission.starts_on.is_(None), 1), else_=0)
-    query = (public_missions().join(hits, hits.c.object_id == Mission.id).add_columns(hits.c.rank)
-             .order_by(hits.c.rank.desc(), recurring_last, Mission.starts_on, Mission.created_at.desc(),
-                       Mission.id.desc())
-             .limit(limit))
-    if card_data:
-        query = with_card_data(query)
-    return [(mission, search_index.score(rank)) for mission, rank in db.session.execute(query).unique().all()]
+    rows = db.session.execute(_hits_statement(dialect), {**parameters, "ptcc_today": _today(), "ptcc_limit": limit})
+    return [MissionHit(mission_id, title, commune, organisation, search_index.score(rank))
+            for mission_id, title, commune, organisation, rank in rows]
 
 
 def search(text: str, limit: int) -> list[Mission]:
-    """Public missions matching ``text`` (``search_hits``), best first, with what their cards show."""
-    return [mission for mission, _score in search_hits(text, limit, card_data=True)]
+    """Public missions matching ``text`` (as ``search_hits``), best first, with what their cards
+    show (three queries: the missions, their skills, their answers)."""
+    hits = search_index.matching(SEARCH_KIND, text) if limit > 0 else None
+    if hits is None:
+        return []
+    return db_all(with_card_data(_ranked(public_missions(), hits).limit(limit)))
 
 
 def latest(limit: int = 3) -> list[Mission]:
