@@ -24,13 +24,12 @@ import threading
 from collections import OrderedDict
 from functools import wraps
 from itertools import chain
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 from flask import current_app, g, has_app_context
 
-from ptcc import version_file
+from ptcc import version_mirror
 from ptcc.db import TenantSession
 from ptcc.extensions import db
 from ptcc.tenancy import current_tenant
@@ -92,38 +91,40 @@ def bump_data_version(connection) -> int:
         connection.execute(sa.insert(DataVersion).values(id=1, version=version), execution_options=_BUMP)
     if has_app_context():
         g.pop("ptcc_data_version", None)
-    _withdraw_version_file(connection)
+    _withdraw_version_mirror(connection)
     return version
 
 
-def _withdraw_version_file(connection) -> None:
-    """ptcc.version_file: no mirror, under its lock, until this connection's transaction is
-    over and the connection back in its pool (``release_version_file``)."""
+def _withdraw_version_mirror(connection) -> None:
+    """ptcc.version_mirror: no mirror, under its lock, until this connection's transaction
+    is over and the connection back in its pool (``release_version_mirror``)."""
     if isinstance(connection, scoped_session):
         connection = connection()
     if isinstance(connection, Session):
         connection = connection.connection()
-    mirror = _mirror_of(connection.engine)
+    # Set on every territory engine (ptcc.tenancy.engines); migrations run outside any
+    # territory's context, so the engine says which mirror, not the current territory.
+    mirror = getattr(connection.engine, "ptcc_version_mirror", None)
     if mirror is None:
         return
     info = connection.info
-    if VERSION_FILE_LOCK in info:  # a second bump in the same transaction
+    if VERSION_MIRROR_LOCK in info:  # a second bump in the same transaction
         return
-    held = version_file.acquire(mirror)
+    held = mirror.acquire()
     if held is None:
-        version_file.remove(mirror)
+        mirror.remove()
         return
     held.remove()
-    info[VERSION_FILE_LOCK] = held
+    info[VERSION_MIRROR_LOCK] = held
 
 
 #: Where a connection keeps the lock of its territory's mirror, from its bump to its check-in.
-VERSION_FILE_LOCK = "ptcc_version_file_lock"
+VERSION_MIRROR_LOCK = "ptcc_version_mirror_lock"
 
 
-def release_version_file(connection_info: dict) -> None:
+def release_version_mirror(connection_info: dict) -> None:
     """At check-in (the commit or rollback is over): the next reader writes the mirror."""
-    held = connection_info.pop(VERSION_FILE_LOCK, None)
+    held = connection_info.pop(VERSION_MIRROR_LOCK, None)
     if held is not None:
         held.release()
 
@@ -133,34 +134,18 @@ def _forget_changes(session) -> None:
     session.info.pop("ptcc_data_changed", None)
 
 
-def _mirror_of(engine) -> Path | None:
-    """A SQLite file's mirror, from the engine that writes it (migrations run outside any
-    territory's context)."""
-    url = engine.url
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return version_file.path_for(url.database)
-
-
-def _version_file():
-    """The current territory's mirror (``ptcc.version_file``), None off SQLite."""
-    from ptcc.tenancy import state
-
-    return state().engines.version_file(current_tenant._get_current_object())
-
-
-def forget_version_file(tenant) -> None:
+def forget_version_mirror(tenant) -> None:
     """A territory whose tables were emptied or replaced outside PTCC (tests, restores)."""
     from ptcc.tenancy import state
 
-    path = state().engines.version_file(tenant)
-    if path is not None:
-        version_file.remove(path)
+    mirror = state().engines.version_mirror(tenant)
+    if mirror is not None:
+        mirror.remove()
 
 
 def data_version() -> int | None:
     """The current territory's data version, read once per request (or tenant_context):
-    from its mirror on SQLite, else from the database."""
+    from its mirror (ptcc.version_mirror) when it has one, else from the database."""
     if "ptcc_data_version" not in g:
         g.ptcc_data_version = _read_data_version()
     return g.ptcc_data_version
@@ -172,19 +157,19 @@ def _read_data_version() -> int | None:
     tenant = current_tenant._get_current_object()
     if not state().engines.is_migrated(tenant):  # no table yet: the "run ptcc db upgrade" page
         return None
-    mirror = state().engines.version_file(tenant)
+    mirror = state().engines.version_mirror(tenant)
     if mirror is None:
         return _version_in_database()
-    found = version_file.read(mirror)
+    found = mirror.read()
     if found is not None:
         return found
     if db.session().in_transaction():
         # A snapshot taken earlier may be older than the last commit: not for the mirror.
         return _version_in_database()
-    with version_file.locked(mirror) as held:
+    with version_mirror.locked(mirror) as held:
         if held is None:
             return _version_in_database()
-        found = version_file.read(mirror)  # written while this process waited
+        found = mirror.read()  # written while this process waited
         if found is None:
             found = _version_in_database()  # the session's first read: a snapshot from now
             if found is not None:

@@ -72,8 +72,10 @@ class DefaultConfig:
     PTCC_PER_PAGE = 20
     PTCC_MAX_LOGO_BYTES = 512 * 1024
     #: Anonymous visitors' pages kept per data version (ptcc.web.page_cache): at most this
-    #: many seconds (pages that depend on the clock), 0 to render every request.
-    PTCC_PAGE_CACHE_SECONDS = 60
+    #: many seconds (pages that depend on the clock: a mission's date passing), 0 to render
+    #: every request. Each worker renders each territory's page again this often: at 60 s,
+    #: 1,000 territories visited evenly cost two workers a quarter of two cores.
+    PTCC_PAGE_CACHE_SECONDS = 300
     #: Bytes of pages one worker keeps in memory when there is no Redis.
     PTCC_PAGE_CACHE_MB = 16
     #: Bytes of cached values (figures, filter choices, settings) one worker keeps when there is no Redis.

@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import QueuePool
 from sqlalchemy_utils import create_database, database_exists, drop_database
 
-from ptcc import version_file
+from ptcc import version_mirror
 from ptcc.tenancy.facts import TerritoryFacts
 from ptcc.tenancy.registry import Tenant
 
@@ -106,9 +106,9 @@ class _SQLiteTransactions:
     def on_checkin(self, dbapi_connection, record) -> None:
         self._forget(dbapi_connection)
         if record is not None:
-            from ptcc.caching import release_version_file
+            from ptcc.caching import release_version_mirror
 
-            release_version_file(record.info)
+            release_version_mirror(record.info)
 
     def _forget(self, dbapi_connection) -> None:
         held = _WRITERS.get()
@@ -214,8 +214,11 @@ class TenantEngines:
         self._compiled: dict[tuple, tuple] = {}
         self._sqlite = _SQLiteEngineFactory()
         self._folder_made = False
-        #: slug -> the file mirroring its data version (``ptcc.version_file``), None if not SQLite.
-        self._version_files: dict[str, Path | None] = {}
+        #: slug -> where its data version is mirrored (``ptcc.version_mirror``), or None.
+        self._version_mirrors: dict[str, object] = {}
+        self.redis_url: str = config.get("PTCC_REDIS_URL") or ""
+        self.redis_prefix: str = config.get("PTCC_CACHE_PREFIX", "ptcc:cache:")
+        self._redis = None
 
     def url_for(self, tenant: Tenant) -> str:
         if tenant.database_url:
@@ -224,16 +227,29 @@ class TenantEngines:
             return self.template.format(tenant=tenant.slug.replace("-", "_"))
         return f"sqlite:///{self._sqlite_folder()}/{tenant.slug}.db"
 
-    def version_file(self, tenant: Tenant) -> Path | None:
-        """Where a SQLite territory's data version is mirrored (``ptcc.version_file``);
-        None for a server database, which other machines may write."""
+    def version_mirror(self, tenant: Tenant):
+        """Where the territory's data version is mirrored (``ptcc.version_mirror``): a file
+        beside a SQLite database, else Redis when configured, else None (the row is read)."""
         try:
-            return self._version_files[tenant.slug]
+            return self._version_mirrors[tenant.slug]
         except KeyError:
             url = make_url(self.url_for(tenant))
-            found = version_file.path_for(url.database) if self._sqlite.handles(url) else None
-            self._version_files[tenant.slug] = found
+            if self._sqlite.handles(url):
+                found = version_mirror.FileMirror(url.database)
+            elif self.redis_url:
+                found = version_mirror.RedisMirror(self._redis_client(), f"{self.redis_prefix}version:{tenant.slug}")
+            else:
+                found = None
+            self._version_mirrors[tenant.slug] = found
             return found
+
+    def _redis_client(self):
+        if self._redis is None:
+            import redis
+
+            # Short timeouts: a Redis that does not answer is a mirror missing, not a request stuck.
+            self._redis = redis.Redis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        return self._redis
 
     def _sqlite_folder(self, create: bool = False) -> Path:
         """Made at first use and for a new database, not at every engine (a system call)."""
@@ -252,6 +268,8 @@ class TenantEngines:
             engine = self._create(self.url_for(tenant))
             if engine.dialect is not self._sqlite.dialect:  # the factory's engines share already
                 self._share_compiled_sql(engine)
+            # Which mirror its writers withdraw (ptcc.caching.bump_data_version).
+            engine.ptcc_version_mirror = self.version_mirror(tenant)
             self._engines[tenant.slug] = engine
             while len(self._engines) > self.max_size:
                 _slug, evicted = self._engines.popitem(last=False)
@@ -290,7 +308,9 @@ class TenantEngines:
             engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
             _SQLiteTransactions().listen(engine)
             return engine
-        return sa.create_engine(url, **self.postgres_options)  # ptcc.tenancy.pgbouncer
+        engine = sa.create_engine(url, **self.postgres_options)  # ptcc.tenancy.pgbouncer
+        sa.event.listen(engine, "checkin", _release_version_mirror)
+        return engine
 
     def is_migrated(self, tenant: Tenant) -> bool:
         """Whether the territory's database exists and carries Alembic's version table.
@@ -332,7 +352,7 @@ class TenantEngines:
         if database_exists(url):
             return False
         create_database(url)
-        self._forget_version_file(tenant)
+        self._forget_version_mirror(tenant)
         return True
 
     def drop_database(self, tenant: Tenant) -> None:
@@ -340,17 +360,17 @@ class TenantEngines:
         url = self.url_for(tenant)
         if database_exists(url):
             drop_database(url)
-        self._forget_version_file(tenant)
+        self._forget_version_mirror(tenant)
 
-    def _forget_version_file(self, tenant: Tenant) -> None:
+    def _forget_version_mirror(self, tenant: Tenant) -> None:
         """A new or dropped database: its old mirror (if any) says nothing about it."""
-        path = self.version_file(tenant)
-        if path is not None:
-            version_file.remove(path)
+        mirror = self.version_mirror(tenant)
+        if mirror is not None:
+            mirror.remove()
 
     def forget(self, tenant: Tenant) -> None:
         self.facts.forget(tenant.slug)
-        self._version_files.pop(tenant.slug, None)
+        self._version_mirrors.pop(tenant.slug, None)
         with self._lock:
             engine = self._engines.pop(tenant.slug, None)
         if engine is not None:
@@ -361,6 +381,14 @@ class TenantEngines:
             engines, self._engines = list(self._engines.values()), OrderedDict()
         for engine in engines:
             _close(engine)
+
+
+def _release_version_mirror(_dbapi_connection, record) -> None:
+    """A server database's connection back in its pool: its bump's mirror lock, if any, goes."""
+    if record is not None:
+        from ptcc.caching import release_version_mirror
+
+        release_version_mirror(record.info)
 
 
 def _close(engine: Engine) -> None:

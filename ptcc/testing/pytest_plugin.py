@@ -282,7 +282,7 @@ def drop_test_database(engines, tenant) -> None:
 
 
 def empty_all_tables(app) -> None:
-    from ptcc.caching import forget_version_file
+    from ptcc.caching import forget_version_mirror
     from ptcc.extensions import db
     from ptcc.tenancy import tenant_context
 
@@ -297,7 +297,7 @@ def empty_all_tables(app) -> None:
                 else:
                     for table in tables:
                         conn.execute(table.delete())
-            forget_version_file(tenant)
+            forget_version_mirror(tenant)
 
 
 @pytest.fixture

@@ -211,7 +211,9 @@ def test_workers_share_pages_through_redis(app, ptcc_base_config, worker_id_suff
         else:
             assert cache_state(shared) == "hit"
             assert shared.get_data() == stored.get_data()
-            add_organisation(app)
+            # Written by a process of the same configuration: with Redis, the data version is
+            # mirrored there too (ptcc.version_mirror), and every writer withdraws it.
+            add_organisation(workers[0])
             assert organisations_shown(second) == 2
     finally:
         page_cache.pages(workers[0]).clear()

@@ -91,16 +91,16 @@ class World:
                 if conn.dialect.name == "postgresql":
                     _move_sequences_past_rows(conn, tables)
             # The rows put back carry the seeded data version, which the mirror (written since)
-            # does not: ptcc.version_file, a restore from outside the session.
-            self._forget_version_file(slug)
+            # does not: ptcc.version_mirror, a restore from outside the session.
+            self._forget_version_mirror(slug)
         if self.digests(refresh=True) != self.state.digests:
             raise AssertionError("the seeded rows were not put back as they were")
 
-    def _forget_version_file(self, slug: str) -> None:
-        from ptcc.caching import forget_version_file
+    def _forget_version_mirror(self, slug: str) -> None:
+        from ptcc.caching import forget_version_mirror
 
         with self.app.app_context():
-            forget_version_file(self.app.extensions["ptcc"].registry.get(slug))
+            forget_version_mirror(self.app.extensions["ptcc"].registry.get(slug))
 
     def _signed_in(self, slug: str, email: str) -> Browser:
         client = self.territory_client(slug)

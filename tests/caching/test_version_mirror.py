@@ -1,5 +1,6 @@
-"""A SQLite territory's data version mirrored beside its database (ptcc.version_file): a kept
-page needs no connection, and the mirror is never behind the database."""
+"""A territory's data version mirrored beside its SQLite database, or in Redis
+(ptcc.version_mirror): a kept page needs no connection, and the mirror is never behind the
+database."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from ptcc import version_file
+from ptcc import version_mirror
 from ptcc.caching import bump_data_version, data_version
 from ptcc.extensions import db
 from ptcc.testing.clients import TerritoryClient
@@ -20,9 +21,10 @@ from tests.caching.helpers import add_organisation, organisations_shown
 
 @pytest.fixture
 def mirror(app, territories, ptcc_backend):
+    """The file mirror of alpha (SQLite): its path."""
     if ptcc_backend != "sqlite":
-        pytest.skip("PostgreSQL's version is read from the server: other machines may write it")
-    return app.extensions["ptcc"].engines.version_file(territories["alpha"])
+        pytest.skip("a file beside a SQLite database")
+    return app.extensions["ptcc"].engines.version_mirror(territories["alpha"]).path
 
 
 def _database_version(app) -> int:
@@ -31,6 +33,10 @@ def _database_version(app) -> int:
     engine = app.extensions["ptcc"].engines.get(app.extensions["ptcc"].registry.get("alpha"))
     with engine.connect() as conn:
         return conn.execute(sa.select(DataVersion.version).where(DataVersion.id == 1)).scalar_one()
+
+
+def version_file_mirror(app):
+    return app.extensions["ptcc"].engines.version_mirror(app.extensions["ptcc"].registry.get("alpha"))
 
 
 def _mirrored(path) -> int | None:
@@ -67,9 +73,9 @@ def test_a_write_withdraws_the_mirror_until_its_commit_is_over(app, alpha, mirro
         bump_data_version(db.session)  # what before_commit does
         assert not mirror.exists()
         # Nobody else may write the mirror meanwhile: the lock is this transaction's.
-        assert version_file.acquire(mirror, wait=0) is None
+        assert version_file_mirror(app).acquire(wait=0) is None
         db.session.commit()
-    held = version_file.acquire(mirror, wait=0)  # let go with the connection, at check-in
+    held = version_file_mirror(app).acquire(wait=0)  # let go with the connection, at check-in
     assert held is not None
     held.release()
     assert organisations_shown(alpha) == 1
@@ -87,7 +93,7 @@ def test_a_failed_commit_lets_go_of_the_lock(app, alpha, mirror, in_territory):
         with pytest.raises(sa.exc.IntegrityError):
             db.session.commit()
         db.session.rollback()
-    held = version_file.acquire(mirror, wait=0)
+    held = version_file_mirror(app).acquire(wait=0)
     assert held is not None
     held.release()
     assert organisations_shown(alpha) == 1
@@ -100,9 +106,9 @@ def test_a_mirror_not_to_be_trusted_is_read_again(app, alpha, mirror, spoil):
     assert organisations_shown(alpha) == 1
     if spoil == "corrupt":
         mirror.write_text("12")  # a tool's half write: a number, not the version
-        os.utime(mirror, (time.time() - version_file.TRUST_SECONDS - 1,) * 2)
+        os.utime(mirror, (time.time() - version_mirror.TRUST_SECONDS - 1,) * 2)
     elif spoil == "old":
-        os.utime(mirror, (time.time() - version_file.TRUST_SECONDS - 1,) * 2)
+        os.utime(mirror, (time.time() - version_mirror.TRUST_SECONDS - 1,) * 2)
     else:
         mirror.unlink()
     # Written behind PTCC's back, bumped by hand: only the database knows.
@@ -112,7 +118,7 @@ def test_a_mirror_not_to_be_trusted_is_read_again(app, alpha, mirror, spoil):
         conn.execute(sa.text("UPDATE data_version SET version = 4242 WHERE id = 1"))
     assert "Renommée" in alpha.get("/organisations/").get_data(as_text=True)
     assert _mirrored(mirror) == 4242
-    assert time.time() - mirror.stat().st_mtime < version_file.TRUST_SECONDS
+    assert time.time() - mirror.stat().st_mtime < version_mirror.TRUST_SECONDS
 
 
 def test_a_mirror_that_cannot_be_written_leaves_the_database_in_charge(app, alpha, mirror, monkeypatch, caplog):
@@ -122,8 +128,8 @@ def test_a_mirror_that_cannot_be_written_leaves_the_database_in_charge(app, alph
     def refuse(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(version_file.os, "replace", refuse)
-    with caplog.at_level("WARNING", logger="ptcc.version_file"):
+    monkeypatch.setattr(version_mirror.os, "replace", refuse)
+    with caplog.at_level("WARNING", logger="ptcc.version_mirror"):
         assert organisations_shown(alpha) == 1
         add_organisation(app)
         assert organisations_shown(alpha) == 2
@@ -136,9 +142,8 @@ def test_a_reader_that_cannot_have_the_lock_reads_the_database(app, alpha, mirro
     add_organisation(app)
     assert organisations_shown(alpha) == 1
     mirror.unlink()
-    monkeypatch.setattr(version_file, "LOCK_WAIT_SECONDS", 0.05)
-    monkeypatch.setattr(version_file.acquire, "__defaults__", (0.05,))
-    held = version_file.acquire(mirror)  # a writer stuck in its commit
+    monkeypatch.setattr(version_mirror, "LOCK_WAIT_SECONDS", 0.05)
+    held = version_file_mirror(app).acquire()  # a writer stuck in its commit
     try:
         add_organisation(app)  # … cannot have it either: it withdraws nothing, commits anyway
         assert organisations_shown(alpha) == 2
@@ -173,7 +178,7 @@ def test_migrating_withdraws_the_mirror(app, alpha, mirror, territories):
 def test_a_new_or_dropped_database_has_no_mirror(app, territories, mirror):
     engines = app.extensions["ptcc"].engines
     gamma = dataclasses.replace(territories["alpha"], slug="gamma-version-file")
-    path = engines.version_file(gamma)
+    path = engines.version_mirror(gamma).path
     path.write_text("7")  # left by a territory of the same name, deleted since
     assert engines.ensure_database(gamma)
     assert not path.exists()
