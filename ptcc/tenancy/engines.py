@@ -266,8 +266,6 @@ class TenantEngines:
                 self._engines.move_to_end(tenant.slug)
                 return engine
             engine = self._create(self.url_for(tenant))
-            if engine.dialect is not self._sqlite.dialect:  # the factory's engines share already
-                self._share_compiled_sql(engine)
             # Which mirror its writers withdraw (ptcc.caching.bump_data_version).
             engine.ptcc_version_mirror = self.version_mirror(tenant)
             self._engines[tenant.slug] = engine
@@ -276,27 +274,40 @@ class TenantEngines:
                 _close(evicted)
             return engine
 
-    def _share_compiled_sql(self, engine: Engine) -> None:
-        """Let every territory on the same kind of server reuse the SQL the others compiled.
+    def _server_engine(self, url: str) -> Engine:
+        """An engine for a database on a server, sharing what every territory on the same
+        server (same driver, host and port: same SQL, same server version) can share.
 
         SQLAlchemy caches compiled statements per engine, keyed by the engine's dialect
-        object: a territory whose engine was evicted from the cache, or never opened yet,
-        started by recompiling every statement (a third to half of a request's time when
-        territories outnumber the cache). Engines of one server (same driver, host and port:
-        same SQL, same server version) therefore share one initialised dialect and one
-        compiled cache; the first engine to connect to a server provides them.
+        object, and initialises each new engine's dialect at its first connection (on
+        PostgreSQL four round trips: version, schema, string escaping, hstore; 16 to 20 ms
+        of a territory's first request). The first engine of a server provides its
+        initialised dialect and its compiled-SQL cache; later ones are made without an
+        initialisation of their own (``_initialize=False``) and take them, with the
+        per-connection set-up that ``create_engine`` would have registered.
         """
-        key = (engine.url.drivername, engine.url.host, engine.url.port)
+        parsed = make_url(url)
+        key = (parsed.drivername, parsed.host, parsed.port)
         shared = self._compiled.get(key)
-        if shared is not None:
-            engine.dialect, engine._compiled_cache = shared
-            return
+        options = self.postgres_options  # ptcc.tenancy.pgbouncer
+        if shared is None:
+            engine = sa.create_engine(url, **options)
 
-        def provide(_dbapi_connection, _record):
-            # After the dialect's own first-connect initialisation (registered before us).
-            self._compiled.setdefault(key, (engine.dialect, engine._compiled_cache))
+            def provide(_dbapi_connection, _record):
+                # After the dialect's own first-connect initialisation (registered before us).
+                self._compiled.setdefault(key, (engine.dialect, engine._compiled_cache))
 
-        sa.event.listen(engine, "connect", provide, once=True)
+            sa.event.listen(engine, "connect", provide, once=True)
+        else:
+            engine = sa.create_engine(url, **options, _initialize=False)
+            dialect, compiled_cache = shared
+            engine.dialect, engine._compiled_cache = dialect, compiled_cache
+            engine.pool._dialect = dialect
+            for set_up in (dialect.on_connect_url(engine.url), dialect._builtin_onconnect()):
+                if set_up is not None:
+                    sa.event.listen(engine.pool, "connect", partial(_run_set_up, set_up))
+        sa.event.listen(engine, "checkin", _release_version_mirror)
+        return engine
 
     def _create(self, url: str) -> Engine:
         parsed = make_url(url)
@@ -308,9 +319,7 @@ class TenantEngines:
             engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
             _SQLiteTransactions().listen(engine)
             return engine
-        engine = sa.create_engine(url, **self.postgres_options)  # ptcc.tenancy.pgbouncer
-        sa.event.listen(engine, "checkin", _release_version_mirror)
-        return engine
+        return self._server_engine(url)
 
     def is_migrated(self, tenant: Tenant) -> bool:
         """Whether the territory's database exists and carries Alembic's version table.
@@ -381,6 +390,10 @@ class TenantEngines:
             engines, self._engines = list(self._engines.values()), OrderedDict()
         for engine in engines:
             _close(engine)
+
+
+def _run_set_up(set_up, dbapi_connection, _record) -> None:
+    set_up(dbapi_connection)
 
 
 def _release_version_mirror(_dbapi_connection, record) -> None:
