@@ -282,3 +282,15 @@ def test_search_queries_do_not_grow_with_the_data(app, territory, territory_clie
     assert statements("repar") == few
     with territory():
         assert len(organisations_found("repar", limit=100)) == 60
+
+
+def test_postgresql_index_takes_each_write_at_once(app, territories, ptcc_backend):
+    """No GIN pending list (fastupdate off): a list of unmerged writes is read by every search
+    and made the planner read the whole table instead (migration a7e4c19b2d63)."""
+    if ptcc_backend != "postgresql":
+        pytest.skip("PostgreSQL's GIN index")
+    engine = app.extensions["ptcc"].engines.get(territories["alpha"])
+    with engine.connect() as conn:
+        options = conn.execute(sa.text("SELECT reloptions FROM pg_class "
+                                       "WHERE relname = 'ix_search_documents_search_vector'")).scalar()
+    assert options and "fastupdate=off" in options
