@@ -85,7 +85,8 @@ def parse_args(argv):
     parser.add_argument("--territories", help="territory counts, comma-separated, e.g. 1,100,1000")
     parser.add_argument("--engine-cache-size", type=int, help="PTCC_ENGINE_CACHE_SIZE of the territory runs")
     parser.add_argument("--redis-url", default="",
-                        help="serve the pages with PTCC_REDIS_URL (page cache, cached values and limits in Redis)")
+                        help="serve the pages and territories with PTCC_REDIS_URL (page cache, cached values, limits "
+                             "and a server database's data version in Redis)")
     parser.add_argument("--connections", type=int, default=16,
                         help="wrk connections (16: the concurrency of the targets, 8 per worker)")
     parser.add_argument("--profile", type=int, help="profile the N slowest pages in-process (0: none)")
@@ -304,7 +305,7 @@ def run_scale(pages_box: Sandbox, scale_box: Sandbox, args, logs: Path, results:
     log(f"{len(hosts)} territories made in {made:.1f} s; territory runs")
     outcome = scale.measure(scale_box, hosts, args.territory_counts, args.scale_duration, logs, cache,
                             cold_samples=args.cold_samples, new_worker_samples=args.new_worker_samples,
-                            connections=args.connections, log=log)
+                            connections=args.connections, log=log, extra_env=redis_env(args))
     results["scale"] = outcome.as_dict()
     results["scale"]["territories_made_seconds"] = round(made, 1)
     results["failures"] += outcome.failures

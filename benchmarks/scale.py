@@ -245,10 +245,12 @@ def warm_every_territory(server: GunicornServer, hosts: list[str], connections: 
 
 def measure(sandbox: Sandbox, hosts: list[str], counts: list[int], duration: float, log_dir: Path,
             engine_cache_size: int, cold_samples: int = 10, new_worker_samples: int = 3,
-            connections: int = 4, log=print, page_cache_off: bool = True) -> ScaleResult:
+            connections: int = 4, log=print, page_cache_off: bool = True,
+            extra_env: dict | None = None) -> ScaleResult:
     counts = sorted(set(counts))
     result = ScaleResult(page=SCALE_PAGE, engine_cache_size=engine_cache_size)
-    env = sandbox.server_env(PTCC_MAX_REQUESTS="0", PTCC_ENGINE_CACHE_SIZE=str(engine_cache_size))
+    env = sandbox.server_env(PTCC_MAX_REQUESTS="0", PTCC_ENGINE_CACHE_SIZE=str(engine_cache_size),
+                             **(extra_env or {}))
     with GunicornServer(env, log_dir, name="scale") as server:
         runs = _Runs(server, sandbox, result, hosts, duration, engine_cache_size, connections, log, page_cache=True)
         runs.one()
@@ -340,14 +342,18 @@ class _Runs:
             self.baseline = run.rps
         share = run.rps / self.baseline if self.baseline else None
         self.result.runs.append(ScaleRun(count, run.as_dict(), share, asdict(sampler.seen), phase, self.page_cache))
-        check_bounds(self.result, count, sampler.seen, self.cache_size, self.server.workers, self.sandbox.is_postgres)
+        # A kept page opens no connection (ptcc.version_mirror), and behind PgBouncer a worker's
+        # connections are PgBouncer's, not the server's: seeing none there is no sampling fault.
+        expect_open = not self.page_cache and not self.sandbox.pgbouncer_url
+        check_bounds(self.result, count, sampler.seen, self.cache_size, self.server.workers, self.sandbox.is_postgres,
+                     expect_open=expect_open)
         if run.errors:
             self.result.failures.append(f"{count} territories ({phase}{cache}): {run.errors} errors "
                                         f"({run.non2xx_by_status}, {run.socket_errors})")
 
 
 def check_bounds(result: ScaleResult, count: int, seen: OpenEngines, cache_size: int, workers: int,
-                 postgres: bool) -> None:
+                 postgres: bool, expect_open: bool = True) -> None:
     """The invariants on open engines and connections (never on speed)."""
     if seen.most_per_worker > cache_size:
         result.failures.append(f"{count} territories: a worker held {seen.most_per_worker} territory databases "
@@ -356,5 +362,5 @@ def check_bounds(result: ScaleResult, count: int, seen: OpenEngines, cache_size:
         result.failures.append(f"{count} territories: a worker held {seen.most_connections_per_worker_and_database} "
                                "connections to one territory's database (a sync worker serves one request at a "
                                "time: one request took more than one connection)")
-    if seen.samples < 2 or (count > 1 and seen.most_per_worker == 0):
+    if seen.samples < 2 or (expect_open and count > 1 and seen.most_per_worker == 0):
         result.failures.append(f"{count} territories: open engines were not sampled")
