@@ -5,7 +5,6 @@ their next request, and fall back on the database when Redis does not answer."""
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 
 import pytest
@@ -15,7 +14,7 @@ from ptcc import version_mirror
 from ptcc.extensions import db
 from ptcc.testing.clients import TerritoryClient
 from ptcc.tenancy import tenant_context
-from tests.caching.helpers import add_organisation, organisations_shown
+from tests.caching.helpers import add_organisation, every_write_is_seen_while_another_reads, organisations_shown
 
 REDIS_DOWN = "redis://127.0.0.1:1/0"
 
@@ -105,29 +104,8 @@ def test_a_write_withdraws_the_mirror_until_its_connection_is_back(workers):
 
 def test_every_write_of_one_worker_is_seen_by_the_other_at_its_next_request(workers):
     writer = workers()
-    reader_app = workers(prefix=writer.config["PTCC_CACHE_PREFIX"])
-    reader = TerritoryClient(reader_app.test_client(), "alpha.test")
     add_organisation(writer)
-    stop, errors = threading.Event(), []
-
-    def read_all_along():
-        other = TerritoryClient(reader_app.test_client(), "alpha.test")
-        while not stop.is_set():
-            try:
-                other.get("/organisations/")
-            except Exception as exc:  # noqa: BLE001 (reported below)
-                errors.append(exc)
-
-    reading = threading.Thread(target=read_all_along)
-    reading.start()
-    try:
-        for expected in range(2, 10):
-            add_organisation(writer)
-            assert organisations_shown(reader) == expected
-    finally:
-        stop.set()
-        reading.join()
-    assert errors == []
+    every_write_is_seen_while_another_reads(writer, workers(prefix=writer.config["PTCC_CACHE_PREFIX"]), writes=8)
 
 
 def test_a_redis_that_does_not_answer_leaves_the_database_in_charge(workers, caplog):
