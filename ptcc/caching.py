@@ -163,8 +163,10 @@ def _read_data_version() -> int | None:
     found = mirror.read()
     if found is not None:
         return found
-    if db.session().in_transaction():
-        # A snapshot taken earlier may be older than the last commit: not for the mirror.
+    if db.session().in_transaction() or _takes_write_lock():
+        # A snapshot taken earlier may be older than the last commit: not for the mirror. And
+        # a request that writes would wait for a writer's database lock while holding the
+        # mirror's, which that writer needs to commit: it reads the row; a reader writes it.
         return _version_in_database()
     with version_mirror.locked(mirror) as held:
         if held is None:
@@ -175,6 +177,12 @@ def _read_data_version() -> int | None:
             if found is not None:
                 held.write(found)
         return found
+
+
+def _takes_write_lock() -> bool:
+    from ptcc.tenancy.engines import _takes_write_lock as takes
+
+    return takes()
 
 
 def _version_in_database() -> int | None:

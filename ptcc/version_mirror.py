@@ -22,9 +22,11 @@ The mirror is never behind the database while it exists, because of how it is wr
   session's ``before_commit`` or by hand on a Core connection) takes the lock, removes the
   mirror, and keeps the lock until its connection is back in the pool, after its commit or
   rollback;
-- a request that finds no mirror takes the lock and reads the version from the database, in
-  a snapshot taken then (its session's first read), and writes what it read. It cannot read
-  a version older than the last commit: a commit of a new version happens under the lock;
+- a request that only reads and finds no mirror takes the lock and reads the version from
+  the database, in a snapshot taken then (its session's first read), and writes what it read.
+  It cannot read a version older than the last commit: a commit of a new version happens
+  under the lock. A request that writes reads the row and leaves the mirror alone: its first
+  read may wait for another writer's database lock, and that writer needs the mirror's lock;
 - a mirror that cannot be written is removed, and the database is read.
 
 As a last resort a mirror older than ``TRUST_SECONDS`` is read again from the database, so

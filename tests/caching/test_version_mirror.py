@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 import time
 
 import pytest
@@ -190,3 +191,38 @@ def test_another_process_sees_every_write_at_its_next_request(app, other_process
     never behind."""
     add_organisation(app)
     every_write_is_seen_while_another_reads(app, other_process, writes=12)
+
+
+def test_a_request_that_writes_never_waits_for_a_writer_while_holding_the_mirror(app, mirror, in_territory):
+    """A write request's first read waits for the database lock of another writer; that writer
+    needs the mirror's lock to commit. Holding it meanwhile would stall both for the lock's
+    whole wait: the write request reads the row without taking it."""
+    import sqlite3
+
+    add_organisation(app)
+    mirror.unlink(missing_ok=True)
+    writer = sqlite3.connect(str(mirror)[: -len(version_mirror.FILE_SUFFIX)], isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process, in the middle of its transaction
+    read, failures = [], []
+
+    def post_request():
+        try:
+            with app.test_request_context("/", method="POST", base_url="http://alpha.test"), in_territory("alpha"):
+                read.append(data_version())
+                db.session.rollback()
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            failures.append(exc)
+
+    thread = threading.Thread(target=post_request)
+    thread.start()
+    try:
+        time.sleep(0.3)  # the request is now waiting for the writer's lock
+        held = version_file_mirror(app).acquire(wait=1)  # what the writer's commit needs
+        assert held is not None
+        held.release()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        thread.join(timeout=30)
+    assert failures == [] and read == [_database_version(app)]
+    assert not mirror.exists()  # left for a reader, which takes no database lock
