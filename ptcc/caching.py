@@ -33,6 +33,7 @@ from ptcc import version_mirror
 from ptcc.db import TenantSession
 from ptcc.extensions import db
 from ptcc.tenancy import current_tenant
+from ptcc.tenancy.engines import takes_write_lock
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def bump_data_version(connection) -> int:
 
 def _withdraw_version_mirror(connection) -> None:
     """ptcc.version_mirror: no mirror, under its lock, until this connection's transaction
-    is over and the connection back in its pool (``release_version_mirror``)."""
+    is over and the connection back in its pool."""
     if isinstance(connection, scoped_session):
         connection = connection()
     if isinstance(connection, Session):
@@ -105,42 +106,13 @@ def _withdraw_version_mirror(connection) -> None:
     # Set on every territory engine (ptcc.tenancy.engines); migrations run outside any
     # territory's context, so the engine says which mirror, not the current territory.
     mirror = getattr(connection.engine, "ptcc_version_mirror", None)
-    if mirror is None:
-        return
-    info = connection.info
-    if VERSION_MIRROR_LOCK in info:  # a second bump in the same transaction
-        return
-    held = mirror.acquire()
-    if held is None:
-        mirror.remove()
-        return
-    held.remove()
-    info[VERSION_MIRROR_LOCK] = held
-
-
-#: Where a connection keeps the lock of its territory's mirror, from its bump to its check-in.
-VERSION_MIRROR_LOCK = "ptcc_version_mirror_lock"
-
-
-def release_version_mirror(connection_info: dict) -> None:
-    """At check-in (the commit or rollback is over): the next reader writes the mirror."""
-    held = connection_info.pop(VERSION_MIRROR_LOCK, None)
-    if held is not None:
-        held.release()
+    if mirror is not None:
+        version_mirror.hold_for_connection(mirror, connection.info)
 
 
 @sa.event.listens_for(TenantSession, "after_rollback")
 def _forget_changes(session) -> None:
     session.info.pop("ptcc_data_changed", None)
-
-
-def forget_version_mirror(tenant) -> None:
-    """A territory whose tables were emptied or replaced outside PTCC (tests, restores)."""
-    from ptcc.tenancy import state
-
-    mirror = state().engines.version_mirror(tenant)
-    if mirror is not None:
-        mirror.remove()
 
 
 def data_version() -> int | None:
@@ -163,7 +135,7 @@ def _read_data_version() -> int | None:
     found = mirror.read()
     if found is not None:
         return found
-    if db.session().in_transaction() or _takes_write_lock():
+    if db.session().in_transaction() or takes_write_lock():
         # A snapshot taken earlier may be older than the last commit: not for the mirror. And
         # a request that writes would wait for a writer's database lock while holding the
         # mirror's, which that writer needs to commit: it reads the row; a reader writes it.
@@ -177,12 +149,6 @@ def _read_data_version() -> int | None:
             if found is not None:
                 held.write(found)
         return found
-
-
-def _takes_write_lock() -> bool:
-    from ptcc.tenancy.engines import _takes_write_lock as takes
-
-    return takes()
 
 
 def _version_in_database() -> int | None:

@@ -59,6 +59,30 @@ REDIS_LOCK_SECONDS = 30
 FILE_SUFFIX = "-version"
 
 
+#: Where a connection keeps its territory's mirror lock, from its bump to its check-in.
+CONNECTION_KEY = "ptcc_version_mirror_lock"
+
+
+def hold_for_connection(mirror, connection_info: dict) -> None:
+    """For a transaction that bumps the version: the mirror removed, under its lock, until
+    the connection is back in its pool (``release_for_connection``, at check-in)."""
+    if CONNECTION_KEY in connection_info:  # a second bump in the same transaction
+        return
+    held = mirror.acquire()
+    if held is None:
+        mirror.remove()
+        return
+    held.remove()
+    connection_info[CONNECTION_KEY] = held
+
+
+def release_for_connection(connection_info: dict) -> None:
+    """At check-in (the commit or rollback is over): the next reader writes the mirror."""
+    held = connection_info.pop(CONNECTION_KEY, None)
+    if held is not None:
+        held.release()
+
+
 @contextmanager
 def locked(mirror):
     """The mirror's lock for a block: the ``Held`` lock, or None when it cannot be had."""
@@ -151,9 +175,7 @@ class HeldFile:
 
 def _unlink(path: Path) -> None:
     try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+        path.unlink(missing_ok=True)
     except OSError as exc:
         log.warning("data version mirror %s not removed: %s", path, exc)
 

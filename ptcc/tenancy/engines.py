@@ -54,7 +54,7 @@ def _view_writes_on_get() -> bool:
     return bool(getattr(view, "ptcc_writes_on_get", False))
 
 
-def _takes_write_lock() -> bool:
+def takes_write_lock() -> bool:
     """Immediate for state-changing requests and for work outside a request (CLI, jobs,
     tests' factories); deferred for safe requests."""
     if not has_request_context():
@@ -89,7 +89,7 @@ class _SQLiteTransactions:
 
     def on_begin(self, conn) -> None:
         dbapi_connection, pool = conn.connection.dbapi_connection, conn.engine.pool
-        if _takes_write_lock() and not self._lock_held_elsewhere(pool, dbapi_connection):
+        if takes_write_lock() and not self._lock_held_elsewhere(pool, dbapi_connection):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             _WRITERS.set(tuple(held for held in _WRITERS.get() if held[0] is not pool) + ((pool, dbapi_connection),))
         else:
@@ -106,9 +106,7 @@ class _SQLiteTransactions:
     def on_checkin(self, dbapi_connection, record) -> None:
         self._forget(dbapi_connection)
         if record is not None:
-            from ptcc.caching import release_version_mirror
-
-            release_version_mirror(record.info)
+            version_mirror.release_for_connection(record.info)
 
     def _forget(self, dbapi_connection) -> None:
         held = _WRITERS.get()
@@ -361,7 +359,7 @@ class TenantEngines:
         if database_exists(url):
             return False
         create_database(url)
-        self._forget_version_mirror(tenant)
+        self.forget_version_mirror(tenant)
         return True
 
     def drop_database(self, tenant: Tenant) -> None:
@@ -369,10 +367,11 @@ class TenantEngines:
         url = self.url_for(tenant)
         if database_exists(url):
             drop_database(url)
-        self._forget_version_mirror(tenant)
+        self.forget_version_mirror(tenant)
 
-    def _forget_version_mirror(self, tenant: Tenant) -> None:
-        """A new or dropped database: its old mirror (if any) says nothing about it."""
+    def forget_version_mirror(self, tenant: Tenant) -> None:
+        """A new or dropped database, or tables emptied or replaced outside PTCC (tests, a
+        restore): its mirror (if any) says nothing about it any more."""
         mirror = self.version_mirror(tenant)
         if mirror is not None:
             mirror.remove()
@@ -399,9 +398,7 @@ def _run_set_up(set_up, dbapi_connection, _record) -> None:
 def _release_version_mirror(_dbapi_connection, record) -> None:
     """A server database's connection back in its pool: its bump's mirror lock, if any, goes."""
     if record is not None:
-        from ptcc.caching import release_version_mirror
-
-        release_version_mirror(record.info)
+        version_mirror.release_for_connection(record.info)
 
 
 def _close(engine: Engine) -> None:

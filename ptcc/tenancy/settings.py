@@ -50,14 +50,9 @@ def territory_settings() -> EffectiveSettings:
     cached = g.get("ptcc_settings")
     if cached is not None:
         return cached
-    tenant = current_tenant._get_current_object()
-    from ptcc.tenancy import state
-
-    if state().engines.is_migrated(tenant):
-        # The tenant.toml's values are part of the key: a reloaded registry is seen at once.
-        settings = _settings_per_version(repr(tenant))
-    else:  # the "run ptcc db upgrade" page: no row, no version to key anything on
-        settings = _effective_settings()
+    # The tenant.toml's values are part of the key: a reloaded registry is seen at once. A
+    # territory not migrated yet has no data version: computed every time (ptcc.caching).
+    settings = _settings_per_version(repr(current_tenant._get_current_object()))
     g.ptcc_settings = settings
     return settings
 

@@ -282,7 +282,6 @@ def drop_test_database(engines, tenant) -> None:
 
 
 def empty_all_tables(app) -> None:
-    from ptcc.caching import forget_version_mirror
     from ptcc.extensions import db
     from ptcc.tenancy import tenant_context
 
@@ -297,7 +296,7 @@ def empty_all_tables(app) -> None:
                 else:
                     for table in tables:
                         conn.execute(table.delete())
-            forget_version_mirror(tenant)
+            app.extensions["ptcc"].engines.forget_version_mirror(tenant)
 
 
 @pytest.fixture

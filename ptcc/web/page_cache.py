@@ -187,12 +187,18 @@ def serve_cached_page():
     return response.make_conditional(request)
 
 
+def csrf_token_made() -> bool:
+    """Whether this request made a CSRF token (Flask-WTF keeps it in ``g``): a page or a
+    fragment holding one belongs to the visitor's session and is never kept."""
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+
+
 def _storable(response) -> bool:
     if response.status_code != 200 or response.is_streamed or response.direct_passthrough:
         return False
     if session.modified or "Set-Cookie" in response.headers:
         return False
-    if current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g:  # a token was rendered
+    if csrf_token_made():
         return False
     control = response.cache_control
     return not (control.no_store or control.private)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app, g, render_template, request
+from flask import render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -19,6 +19,7 @@ from ptcc.tenancy import current_tenant
 from ptcc.web.discovery import open_datasets, search_everywhere
 from ptcc.web.forms import page_number
 from ptcc.web.menu import blocks
+from ptcc.web.page_cache import csrf_token_made
 
 
 def search():
@@ -47,9 +48,8 @@ def _dashboard_content(user) -> Markup:
     The rest of the page (base.html: the sign-out form's token) is rendered every time.
     """
     version = data_version()
-    token_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     key = None
-    if version is not None and token_field not in g:
+    if version is not None and not csrf_token_made():
         key = (current_tenant.slug, "web.dashboard.content", user.id, str(get_locale()), request.host,
                request.script_root, version)
         found = store().get(key)
@@ -57,7 +57,7 @@ def _dashboard_content(user) -> Markup:
             return Markup(found)
     html = render_template("web/_dashboard_content.html", blocks=blocks("ptcc_dashboard_blocks", user=user),
                            latest=latest_activity(DASHBOARD_ACTIVITY))
-    if key is not None and token_field not in g:
+    if key is not None and not csrf_token_made():
         store().set(key, str(html))
     return Markup(html)
 

@@ -92,15 +92,10 @@ class World:
                     _move_sequences_past_rows(conn, tables)
             # The rows put back carry the seeded data version, which the mirror (written since)
             # does not: ptcc.version_mirror, a restore from outside the session.
-            self._forget_version_mirror(slug)
+            state = self.app.extensions["ptcc"]
+            state.engines.forget_version_mirror(state.registry.get(slug))
         if self.digests(refresh=True) != self.state.digests:
             raise AssertionError("the seeded rows were not put back as they were")
-
-    def _forget_version_mirror(self, slug: str) -> None:
-        from ptcc.caching import forget_version_mirror
-
-        with self.app.app_context():
-            forget_version_mirror(self.app.extensions["ptcc"].registry.get(slug))
 
     def _signed_in(self, slug: str, email: str) -> Browser:
         client = self.territory_client(slug)
