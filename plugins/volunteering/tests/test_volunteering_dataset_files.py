@@ -5,6 +5,7 @@ file, and a file that cannot be written leaves the dataset streamed."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from pathlib import Path
 
@@ -20,8 +21,14 @@ def titles(response) -> set[str]:
 
 
 def files_of(app, slug: str) -> list[Path]:
+    """The datasets' files (their gzip copies left out)."""
     folder = Path(app.config["PTCC_INSTANCE_PATH"]) / "datasets" / slug
-    return sorted(folder.iterdir()) if folder.exists() else []
+    return sorted(path for path in folder.iterdir() if path.suffix != ".gz") if folder.exists() else []
+
+
+def compressed_files_of(app, slug: str) -> list[Path]:
+    folder = Path(app.config["PTCC_INSTANCE_PATH"]) / "datasets" / slug
+    return sorted(folder.glob("*.gz")) if folder.exists() else []
 
 
 def test_one_file_per_dataset_replaced_when_the_data_changes(app, cast, alpha, make_mission):
@@ -38,6 +45,36 @@ def test_one_file_per_dataset_replaced_when_the_data_changes(app, cast, alpha, m
     assert titles(alpha.get(CSV)) == {"Distribution alimentaire", "Atelier vélo"}
     replaced = files_of(app, "alpha")
     assert len(replaced) == 1 and replaced != written  # the old version was removed
+    assert [path.name for path in compressed_files_of(app, "alpha")] == [replaced[0].name + ".gz"]
+
+
+@pytest.mark.parametrize("path", [CSV, JSON])
+def test_a_client_that_accepts_gzip_gets_the_compressed_copy(app, cast, alpha, path):
+    plain = alpha.get(path)
+    packed = alpha.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert packed.headers["Content-Encoding"] == "gzip" and packed.mimetype == plain.mimetype
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    for response in (plain, packed):
+        assert "Accept-Encoding" in response.headers["Vary"]
+    assert packed.headers["ETag"] != plain.headers["ETag"]  # one validator per encoding
+    again = alpha.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    refused = alpha.get(path, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert refused.headers.get("Content-Encoding") is None and refused.get_data() == plain.get_data()
+
+
+def test_without_its_gzip_copy_a_dataset_is_sent_plain(app, cast, alpha, monkeypatch):
+    from ptcc.web import datasets
+
+    def no_compression(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(datasets.gzip, "GzipFile", no_compression)
+    response = alpha.get(CSV, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers.get("Content-Encoding") is None
+    assert titles(response) == {"Distribution alimentaire"}
+    assert len(files_of(app, "alpha")) == 1 and compressed_files_of(app, "alpha") == []
 
 
 def test_each_territory_has_its_own_files(app, cast, alpha, beta, make_organisation, make_mission):
