@@ -53,6 +53,8 @@ class LoadResult:
     #: "hit": the page came from the anonymous page cache; "varied": another path each
     #: request (rendered every time); "": never kept (signed in, streamed, /healthz).
     page_cache: str = ""
+    #: False: wrk's script did not read the answers (large ones); statuses >= 400 counted by wrk.
+    bodies_read: bool = True
 
     @property
     def errors(self) -> int:
@@ -66,7 +68,7 @@ class LoadResult:
 
 def wrk_command(url: str, output: Path, duration: int, connections: int, threads: int,
                 headers: dict[str, str], hosts_file: Path | None, timeout: int,
-                paths_file: Path | None = None) -> list[str]:
+                paths_file: Path | None = None, bodies: bool = True) -> list[str]:
     # wrk reads whole seconds only ("0.5s" is refused).
     command = [WRK, f"--threads={threads}", f"--connections={connections}", f"--duration={max(1, int(duration))}s",
                f"--timeout={max(1, int(timeout))}s", f"--script={LUA_SCRIPT}"]
@@ -77,15 +79,19 @@ def wrk_command(url: str, output: Path, duration: int, connections: int, threads
         command.append(f"hosts={hosts_file}")
     if paths_file is not None:
         command.append(f"paths={paths_file}")
+    if not bodies:
+        command.append("nobodies")
     return command
 
 
 def run(name: str, port: int, path: str, host: str | list[str], duration: int, connections: int = 16,
-        threads: int = 1, cookie: str = "", timeout: int = 30, paths: list[str] | None = None) -> LoadResult:
+        threads: int = 1, cookie: str = "", timeout: int = 30, paths: list[str] | None = None,
+        headers: dict[str, str] | None = None, bodies: bool = True) -> LoadResult:
     """One wrk run on http://127.0.0.1:port/path; ``host`` may be a list (round-robin), and so
-    may the path (``paths``: each request takes the next one)."""
+    may the path (``paths``: each request takes the next one). ``bodies=False``: answers are
+    not read by the script (large ones), and only those >= 400 count as errors."""
     url = f"http://127.0.0.1:{port}{path}"
-    headers = {}
+    headers = dict(headers or {})
     if cookie:
         headers["Cookie"] = cookie
     with tempfile.TemporaryDirectory(prefix="ptcc-wrk-") as folder:
@@ -103,7 +109,7 @@ def run(name: str, port: int, path: str, host: str | list[str], duration: int, c
             paths_file = Path(folder) / "paths.txt"
             paths_file.write_text("\n".join(paths) + "\n")
         command = wrk_command(url, output, duration, connections, threads, headers, hosts_file, timeout,
-                              paths_file)
+                              paths_file, bodies)
         try:
             finished = subprocess.run(command, capture_output=True, text=True,
                                       timeout=duration + timeout + 30, stdin=subprocess.DEVNULL)
@@ -112,10 +118,10 @@ def run(name: str, port: int, path: str, host: str | list[str], duration: int, c
         if finished.returncode != 0 or not output.exists():
             raise LoadError(f"wrk failed ({finished.returncode}): {finished.stderr.strip() or finished.stdout}")
         raw = json.loads(output.read_text())
-    return from_wrk(name, path, label, connections, raw)
+    return from_wrk(name, path, label, connections, raw, bodies)
 
 
-def from_wrk(name: str, path: str, host: str, connections: int, raw: dict) -> LoadResult:
+def from_wrk(name: str, path: str, host: str, connections: int, raw: dict, bodies: bool = True) -> LoadResult:
     seconds = raw["duration_us"] / 1e6
     percentiles = raw["latency_us"]["percentiles"]
     requests = raw["requests"]
@@ -125,8 +131,10 @@ def from_wrk(name: str, path: str, host: str, connections: int, raw: dict) -> Lo
         requests=requests, rps=requests / seconds if seconds else 0.0,
         p50_ms=percentiles["50"] / 1000, p95_ms=percentiles["95"] / 1000, p99_ms=percentiles["99"] / 1000,
         max_ms=raw["latency_us"]["max"] / 1000,
-        non2xx=raw["non2xx"], non2xx_by_status=raw["non2xx_by_status"],
-        # wrk's "status" error is an answer >= 400, already counted in non2xx.
+        # wrk's "status" error is an answer >= 400, counted in non2xx by the script when it reads
+        # the answers.
+        non2xx=raw["non2xx"] if bodies else errors["status"],
+        non2xx_by_status=raw["non2xx_by_status"] if bodies else ({">=400": errors["status"]} if errors["status"] else {}),
         socket_errors={kind: errors[kind] for kind in ("connect", "read", "write", "timeout") if errors[kind]},
-        bytes_per_response=raw["bytes"] / requests if requests else 0.0,
+        bytes_per_response=raw["bytes"] / requests if requests else 0.0, bodies_read=bodies,
     )

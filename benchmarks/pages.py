@@ -40,6 +40,14 @@ class Page:
     signed_in: bool = False
     #: Under load, each request takes the next of these paths (``path`` is the one counted in-process).
     paths: tuple[str, ...] = ()
+    #: Request headers of this page's runs, e.g. the ``Accept-Encoding`` of a harvester.
+    headers: tuple[tuple[str, str], ...] = ()
+    #: False: another run of a page already counted in-process (same path, other headers).
+    counted: bool = True
+
+
+#: What Python's requests (the library of most open-data harvesters) sends by default.
+HARVESTER = (("Accept-Encoding", "gzip, deflate"),)
 
 
 def measured_pages(mission_id: int) -> list[Page]:
@@ -54,8 +62,10 @@ def measured_pages(mission_id: int) -> list[Page]:
         Page("mission", f"/missions/{mission_id}"),
         Page("activity", "/activity"),
         Page("open-data", "/open-data"),
-        Page("missions.csv", "/missions/open-data/missions.csv"),
-        Page("missions.json", "/missions/open-data/missions.json"),
+        Page("missions.csv", "/missions/open-data/missions.csv", headers=HARVESTER),
+        Page("missions.json", "/missions/open-data/missions.json", headers=HARVESTER),
+        Page("missions.csv plain", "/missions/open-data/missions.csv", counted=False),
+        Page("missions.json plain", "/missions/open-data/missions.json", counted=False),
         Page("dashboard", "/dashboard", signed_in=True),
     ]
 
