@@ -10,8 +10,9 @@ primary-key query); a value cached at another version is not used. Without the r
 (a database being emptied by tests) nothing is cached. Every worker and host therefore sees a change at its
 next request, with no message between processes and nothing to invalidate by hand.
 
-Values are kept in the process (a bounded LRU), or in Redis when ``PTCC_REDIS_URL`` is
-set, so that workers share them. Only plain data goes in: never ORM objects, which
+Values are kept in the process (a bounded LRU), and also in Redis when ``PTCC_REDIS_URL``
+is set, so that workers share them (``TieredStore``: each worker keeps a near copy, never
+stale since the key holds the version). Only plain data goes in: never ORM objects, which
 belong to one session.
 """
 
@@ -223,6 +224,34 @@ class RedisStore:
             log.warning("cache unavailable: %s", exc)
 
 
+class TieredStore:
+    """A store in this process in front of a shared one (Redis), for values whose key holds
+    the data version: such a value never changes under its key, so a copy kept near is never
+    stale. A worker asks Redis once per key instead of at every request; a value one worker
+    made reaches the others through Redis."""
+
+    def __init__(self, near, far):
+        self.near = near
+        self.far = far
+
+    def get(self, key):
+        found = self.near.get(key)
+        if found is None:
+            found = self.far.get(key)
+            if found is not None:
+                self.near.set(key, found)
+        return found
+
+    def set(self, key, value) -> None:
+        self.near.set(key, value)
+        self.far.set(key, value)
+
+    def clear(self) -> None:
+        for level in (self.near, self.far):
+            if hasattr(level, "clear"):
+                level.clear()
+
+
 def redis_errors():
     import redis
 
@@ -234,8 +263,8 @@ def store():
     if found is None:
         url = current_app.config.get("PTCC_REDIS_URL")
         prefix = current_app.config.get("PTCC_CACHE_PREFIX", "ptcc:cache:")
-        found = (RedisStore(url, prefix) if url
-                 else LocalStore(int(current_app.config.get("PTCC_CACHE_MB", 8) * 1024 * 1024)))
+        local = LocalStore(int(current_app.config.get("PTCC_CACHE_MB", 8) * 1024 * 1024))
+        found = TieredStore(local, RedisStore(url, prefix)) if url else local
         current_app.extensions["ptcc_cache"] = found
     return found
 

@@ -17,8 +17,9 @@ What is never kept, and why:
   or marked itself with :func:`not_cached`;
 - anything but a complete 200 (errors, redirects, streamed datasets, files).
 
-Entries live in the process (an LRU bounded in bytes) or in Redis when ``PTCC_REDIS_URL``
-is set, so that every worker serves what one rendered.
+Entries live in the process (an LRU bounded in bytes), and also in Redis when
+``PTCC_REDIS_URL`` is set, so that every worker serves what one rendered (each keeps a near
+copy of what it served: ``ptcc.caching.TieredStore``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from hashlib import blake2b
 
 from flask import Response, current_app, g, request, session
 
-from ptcc.caching import data_version, redis_errors
+from ptcc.caching import TieredStore, data_version, redis_errors
 from ptcc.tenancy import current_tenant
 
 log = logging.getLogger(__name__)
@@ -137,11 +138,10 @@ def pages(app=None):
     found = app.extensions.get("ptcc_pages")
     if found is None:
         url = app.config.get("PTCC_REDIS_URL")
-        if url:
+        found = LocalPages(int(app.config["PTCC_PAGE_CACHE_MB"]) * 1024 * 1024)
+        if url:  # each worker keeps what it served near: a page's key holds the data version
             prefix = app.config.get("PTCC_CACHE_PREFIX", "ptcc:cache:") + "page:"
-            found = RedisPages(url, prefix, max(1, int(app.config["PTCC_PAGE_CACHE_SECONDS"])))
-        else:
-            found = LocalPages(int(app.config["PTCC_PAGE_CACHE_MB"]) * 1024 * 1024)
+            found = TieredStore(found, RedisPages(url, prefix, max(1, int(app.config["PTCC_PAGE_CACHE_SECONDS"]))))
         app.extensions["ptcc_pages"] = found
     return found
 

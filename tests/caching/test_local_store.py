@@ -45,3 +45,17 @@ def test_a_thousand_territories_of_small_values_fit_in_the_default(app):
         for name in ("figures", "settings", "choices", "latest"):
             store.set((f"t{territory:04}", name, (), 1), (figures,))
     assert len(store) == 4000
+
+
+def test_a_tiered_store_keeps_near_what_it_found_far():
+    from ptcc.caching import TieredStore
+
+    shared = LocalStore(max_bytes=100_000)  # stands for Redis: what every worker sees
+    one, other = TieredStore(LocalStore(100_000), shared), TieredStore(LocalStore(100_000), shared)
+    one.set(("alpha", "figures", 7), {"organisations": 3})
+    assert shared.get(("alpha", "figures", 7)) == {"organisations": 3}
+    assert other.near.get(("alpha", "figures", 7)) is None
+    assert other.get(("alpha", "figures", 7)) == {"organisations": 3}  # from the shared store
+    shared.clear()
+    assert other.get(("alpha", "figures", 7)) == {"organisations": 3}  # now from its own copy
+    assert other.get(("alpha", "figures", 8)) is None  # another version: not there

@@ -211,6 +211,9 @@ def test_workers_share_pages_through_redis(app, ptcc_base_config, worker_id_suff
         else:
             assert cache_state(shared) == "hit"
             assert shared.get_data() == stored.get_data()
+            # The second worker keeps a near copy of what it served: Redis emptied, still a hit.
+            page_cache.pages(workers[1]).far.clear()
+            assert cache_state(second.get(DIRECTORY)) == "hit"
             # Written by a process of the same configuration: with Redis, the data version is
             # mirrored there too (ptcc.version_mirror), and every writer withdraws it.
             add_organisation(workers[0])
