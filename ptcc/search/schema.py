@@ -44,6 +44,8 @@ POSTGRESQL_DDL = (
     f"ALTER TABLE search_documents ADD COLUMN {VECTOR_COLUMN} tsvector GENERATED ALWAYS AS ("
     f"setweight(to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, title_terms), 'A') || "
     f"setweight(to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, body_terms), 'B')) STORED",
+    # Kept in the row, the texts moved out first: see migrations/versions/b5d2e8c41f70.
+    f"ALTER TABLE search_documents ALTER COLUMN {VECTOR_COLUMN} SET STORAGE MAIN",
     # Without fast update: see migrations/versions/a7e4c19b2d63 (searches read the pending list).
     f"CREATE INDEX {VECTOR_INDEX} ON search_documents USING gin ({VECTOR_COLUMN}) WITH (fastupdate = off)",
 )

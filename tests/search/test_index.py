@@ -294,3 +294,16 @@ def test_postgresql_index_takes_each_write_at_once(app, territories, ptcc_backen
         options = conn.execute(sa.text("SELECT reloptions FROM pg_class "
                                        "WHERE relname = 'ix_search_documents_search_vector'")).scalar()
     assert options and "fastupdate=off" in options
+
+
+def test_postgresql_keeps_the_vector_in_the_row(app, territories, ptcc_backend):
+    """Storage MAIN: the texts go to TOAST before the vector, which every ranked document is
+    read for (migration b5d2e8c41f70)."""
+    if ptcc_backend != "postgresql":
+        pytest.skip("PostgreSQL's storage")
+    engine = app.extensions["ptcc"].engines.get(territories["alpha"])
+    with engine.connect() as conn:
+        storage = conn.execute(sa.text(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_documents'::regclass "
+            "AND attname = 'search_vector'")).scalar()
+    assert storage == "m"
