@@ -281,6 +281,8 @@ def measure(sandbox: Sandbox, hosts: list[str], counts: list[int], duration: flo
         if len(counts) > 1:
             runs.first_round_then_steady(counts[-1])
             result.rss_mib[f"after {counts[-1]} territories, every one served"] = server.rss()
+            for count in counts[1:-1]:  # the same territories, now late in the workers' life
+                runs.steady(count, again=True)
             runs.one(again=True)
         logged = server.errors_logged()
         if logged:
@@ -315,6 +317,13 @@ class _Runs:
     def one(self, again: bool = False) -> None:
         for _ in range(4 * self.server.workers):  # both workers warm on the first territory
             _timed_get(self.server.port, SCALE_PAGE, self.hosts[0])
+        if not again:
+            # A worker's first thousands of requests are slower (pages shared with the master
+            # are copied at their first write): without this, the baseline was measured early
+            # and every later run, whatever its territories, looked faster than one territory.
+            self.log("warming the workers on one territory")
+            load.run("warm-up", self.server.port, SCALE_PAGE, self.hosts[0], self.duration,
+                     connections=self.connections)
         self._wrk(1, "steady (again)" if again else "steady")
 
     def first_round_then_steady(self, count: int) -> None:
@@ -323,12 +332,13 @@ class _Runs:
         # leaves the others for the warm-up, so that the memory reading covers them all.
         self.steady(count)
 
-    def steady(self, count: int) -> None:
+    def steady(self, count: int, again: bool = False) -> None:
         wait_until_idle(self.server)
-        self.log(f"warming {count} territories on every worker")
-        seconds = warm_every_territory(self.server, self.hosts[:count], self.connections)
-        self.result.warm_up_seconds[f"{count}{'' if self.page_cache else ' (page cache off)'}"] = round(seconds, 1)
-        self._wrk(count, "steady")
+        if not again:
+            self.log(f"warming {count} territories on every worker")
+            seconds = warm_every_territory(self.server, self.hosts[:count], self.connections)
+            self.result.warm_up_seconds[f"{count}{'' if self.page_cache else ' (page cache off)'}"] = round(seconds, 1)
+        self._wrk(count, "steady (again)" if again else "steady")
 
     def _wrk(self, count: int, phase: str) -> None:
         targets = self.hosts[0] if count == 1 else self.hosts[:count]
