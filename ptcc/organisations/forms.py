@@ -95,7 +95,8 @@ class OrganisationForm(Form):
 #: (legend, field names) in page order.
 ORGANISATION_SECTIONS = [
     (_l("Identity"), ["name", "kind", "circle", "description"]),
-    (_l("Topics"), ["topics", "new_topics"]),
+    # Not "Topics": the checkboxes inside are a fieldset of that name (no group in a group alike).
+    (_l("Fields of action"), ["topics", "new_topics"]),
     (_l("Where and how big"), ["commune", "website", "declared_members"]),
     (_l("Official identifiers (optional)"), ["rna", "siren", "siret"]),
 ]
