@@ -24,11 +24,14 @@ $(BIN)/ptcc: pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	@mkdir -p $(VENV)
 	@flock $(VENV)/.make-lock $(MAKE) --no-print-directory VENV_LOCKED=1 $@
 else
+# Quiet unless something fails: pip's output goes to a log, shown in full when a step fails.
 $(BIN)/ptcc: pyproject.toml $(wildcard plugins/*/pyproject.toml)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]' $(patsubst %,-e %,$(wildcard plugins/*/))
-	touch $(BIN)/ptcc
+	@echo "Installing PTCC, its plugins and the test tools into $(VENV)/ (log: $(VENV)/install.log)"
+	@{ $(PYTHON) -m venv $(VENV) \
+	  && $(BIN)/pip install --upgrade pip \
+	  && $(BIN)/pip install -e '.[test]' $(patsubst %,-e %,$(wildcard plugins/*/)); } \
+	  > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; echo "make install failed (above)"; exit 1; }
+	@touch $(BIN)/ptcc
 endif
 
 install: $(BIN)/ptcc translations
@@ -46,7 +49,7 @@ messages: $(BIN)/ptcc
 translations: $(CATALOGUES:.po=.mo)
 
 %.mo: %.po | $(BIN)/ptcc
-	$(BIN)/pybabel -q compile -i $< -o $(@:.mo=.$$$$.mo) && mv $(@:.mo=.$$$$.mo) $@
+	@$(BIN)/pybabel -q compile -i $< -o $(@:.mo=.$$$$.mo) && mv $(@:.mo=.$$$$.mo) $@
 
 demo: install
 	PTCC_OUTBOX_INLINE=1 PTCC_PLATFORM_URL=http://localhost:$(PORT) $(BIN)/ptcc demo

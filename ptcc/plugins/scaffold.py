@@ -11,7 +11,7 @@ from string import Template
 from ptcc.plugins.manager import NAME_RE
 
 PYPROJECT = '''[build-system]
-requires = ["setuptools>=69"]
+requires = ["setuptools>=77"]
 build-backend = "setuptools.build_meta"
 
 [project]
