@@ -165,10 +165,12 @@ def configure_templates(app: Flask) -> None:
     from ptcc.tenancy import has_tenant
     from ptcc.web.markdown import render_markdown
     from ptcc.web.menu import menu_entries
+    from ptcc.web.theme import theme_version
 
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["theme_version"] = theme_version
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime"] = formatted_datetime
     app.jinja_env.filters["date"] = formatted_date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -31,3 +32,9 @@ def theme_stylesheet(settings) -> str:
     primary = settings.primary_color if HEX_RE.match(settings.primary_color) else "#1f4e8c"
     accent = settings.accent_color if HEX_RE.match(settings.accent_color) else "#8a3b12"
     return f":root {{ --primary: {primary}; --accent: {accent}; }}\n"
+
+
+def theme_version(settings) -> str:
+    """A short digest of the stylesheet: part of its address, so that a browser that cached
+    the old colours asks for the new ones as soon as a page links them."""
+    return hashlib.blake2b(theme_stylesheet(settings).encode(), digest_size=6).hexdigest()

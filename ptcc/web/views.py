@@ -21,7 +21,7 @@ from ptcc.tenancy.settings import territory_settings
 from ptcc.web.menu import blocks
 from ptcc.web.page_cache import not_cached
 from ptcc.web.redirects import safe_next
-from ptcc.web.theme import theme_stylesheet
+from ptcc.web.theme import theme_stylesheet, theme_version
 
 
 def index():
@@ -43,10 +43,22 @@ def health():
     return {"status": "ok"}
 
 
+#: How long a browser keeps the stylesheet asked for at its current version's address.
+THEME_CACHE_SECONDS = 365 * 24 * 3600
+
+
 def theme_css():
-    response = make_response(theme_stylesheet(territory_settings()))
+    """The territory's colours. Pages link it at ``?v=<digest>`` (``theme_version``): that
+    address never changes content, so browsers keep it for a year; any other (an older
+    version, none) gets the current colours, kept five minutes."""
+    settings = territory_settings()
+    response = make_response(theme_stylesheet(settings))
     response.mimetype = "text/css"
-    response.cache_control.max_age = 300
+    if request.args.get("v") == theme_version(settings):
+        response.cache_control.max_age = THEME_CACHE_SECONDS
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = 300
     return response
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -237,3 +239,27 @@ def test_jpeg_and_webp_logos_are_accepted(admin_client, in_territory):
     webp = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
     assert upload(admin_client, webp, "logo.webp").status_code == 302
     assert stored_settings(in_territory)["logo_filename"].endswith(".webp")
+
+
+def theme_link(client) -> str:
+    return re.search(r'href="(/theme\.css\?v=[0-9a-f]+)"', client.get("/").get_data(as_text=True)).group(1)
+
+
+def test_saved_colours_show_at_once_through_a_new_theme_address(admin_client, beta):
+    """The stylesheet's address carries its version: a browser keeps it for a year, and a
+    saved colour gives every page a new address, fetched at once by the browser that saved it."""
+    before = theme_link(admin_client)
+    kept = admin_client.get(before)
+    assert kept.headers["Cache-Control"] == "immutable, max-age=31536000" or (
+        kept.cache_control.max_age == 31536000 and kept.cache_control.immutable)
+    response = admin_client.submit("/admin/settings", settings_form(primary_color="#0b5d1e"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    after = theme_link(admin_client)
+    assert after != before
+    assert "--primary: #0b5d1e" in admin_client.get(after).get_data(as_text=True)
+    # The old address, or none, still answers the current colours, but only for five minutes.
+    for stale in (before, "/theme.css", "/theme.css?v=nonsense"):
+        answer = admin_client.get(stale)
+        assert "--primary: #0b5d1e" in answer.get_data(as_text=True)
+        assert answer.cache_control.max_age == 300 and not answer.cache_control.immutable
+    assert theme_link(beta) == before  # beta's colours did not change: nor did its address

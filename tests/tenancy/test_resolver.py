@@ -35,7 +35,7 @@ def test_platform_root_lists_territories(client):
 
 def test_prefixed_links_keep_the_prefix(client):
     body = client.get("/t/alpha/", headers={"Host": "localhost"}).get_data(as_text=True)
-    assert 'href="/t/alpha/theme.css"' in body
+    assert 'href="/t/alpha/theme.css?v=' in body
 
 
 def test_session_cookie_is_scoped_to_the_prefix(territory_client):
