@@ -257,7 +257,7 @@ def redis_env(args) -> dict[str, str]:
     if not args.redis_url:
         return {}
     return {"PTCC_REDIS_URL": args.redis_url, "PTCC_CACHE_PREFIX": f"ptcc-bench-{os.getpid()}:",
-            "RATELIMIT_KEY_PREFIX": f"ptcc-bench-{os.getpid()}"}
+            "PTCC_RATELIMIT_KEY_PREFIX": f"ptcc-bench-{os.getpid()}"}
 
 
 def forget_redis_keys(args) -> None:

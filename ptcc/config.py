@@ -63,6 +63,10 @@ class DefaultConfig:
     PTCC_TRUSTED_PROXIES = 0
     #: Redis URL for rate limits; memory when empty (one process only).
     PTCC_REDIS_URL = ""
+    #: Start of every key of kept pages, cached values and data-version mirrors in Redis, and
+    #: of the rate limits' keys: two deployments sharing one Redis need two prefixes.
+    PTCC_CACHE_PREFIX = "ptcc:cache:"
+    RATELIMIT_KEY_PREFIX = "ptcc"
     PTCC_LOGIN_LIMIT_PER_IP = "30 per 10 minutes"
     PTCC_LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
     #: Lifetime in seconds of e-mailed links.

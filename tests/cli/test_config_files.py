@@ -93,3 +93,13 @@ def test_gunicorn_config_reads_the_environment(monkeypatch):
     defaults = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
     assert defaults["bind"] == "127.0.0.1:8000"
     assert 3 <= defaults["workers"] <= 8
+
+
+def test_redis_key_prefixes_come_from_the_environment(monkeypatch, folders):
+    """Two deployments sharing one Redis keep apart only if each sets its own prefixes."""
+    monkeypatch.setenv("PTCC_CACHE_PREFIX", "second-site:")
+    monkeypatch.setenv("PTCC_RATELIMIT_KEY_PREFIX", "second-site-limits")
+    app = create_app()
+    assert app.config["PTCC_CACHE_PREFIX"] == "second-site:"
+    assert app.config["RATELIMIT_KEY_PREFIX"] == "second-site-limits"
+    assert app.extensions["ptcc"].engines.redis_prefix == "second-site:"
