@@ -250,8 +250,7 @@ def test_saved_colours_show_at_once_through_a_new_theme_address(admin_client, be
     saved colour gives every page a new address, fetched at once by the browser that saved it."""
     before = theme_link(admin_client)
     kept = admin_client.get(before)
-    assert kept.headers["Cache-Control"] == "immutable, max-age=31536000" or (
-        kept.cache_control.max_age == 31536000 and kept.cache_control.immutable)
+    assert kept.cache_control.max_age == 365 * 24 * 3600 and kept.cache_control.immutable
     response = admin_client.submit("/admin/settings", settings_form(primary_color="#0b5d1e"))
     assert response.status_code == 302, response.get_data(as_text=True)
     after = theme_link(admin_client)

@@ -11,8 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.isolation.framework import PASSWORD, USERS, seed
-from tests.performance.test_statement_counts import territory_get_pages
+from tests.isolation.framework import PASSWORD, USERS, seed, territory_get_pages
 
 WIDTHS = (320, 390, 768, 1280)
 ROLES = ("anonymous", "member", "moderator", "admin")

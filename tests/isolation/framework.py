@@ -114,3 +114,29 @@ def credentials(app, slug: str) -> dict[int, tuple]:
         rows = db.session.execute(
             sa.select(User.id, User.password_hash, User.auth_version, User.email_verified_at)).all()
     return {row.id: tuple(row[1:]) for row in rows}
+
+
+def build_path(app, endpoint: str, values: dict) -> str:
+    """The endpoint's path inside a territory, without host or /t/<slug> prefix."""
+    from flask import url_for
+
+    with app.test_request_context(base_url="http://alpha.test"):
+        return url_for(endpoint, **values)
+
+
+#: Pages of the platform host only (not of a territory).
+NOT_TERRITORY_PAGES = {"static", "web.platform_index"}
+
+
+def territory_get_pages(app, values: dict) -> list[tuple[str, str]]:
+    """(endpoint, path) of every GET page of a territory, with the seeded values; views that
+    write when visited are left out (their second visit differs from the first)."""
+    cases = all_cases()
+    pages = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_TERRITORY_PAGES \
+                or getattr(view, "ptcc_writes_on_get", False):
+            continue
+        pages.append((rule.endpoint, build_path(app, rule.endpoint, cases[rule.endpoint].url_values(values))))
+    return sorted(set(pages))

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.isolation.framework import MARKERS, PASSWORD, USERS, all_cases, credentials, fingerprint, seed
+from tests.isolation.framework import (
+    MARKERS, PASSWORD, USERS, all_cases, build_path, credentials, fingerprint, seed,
+)
 from tests.isolation.visitors import (
     BETA_LINK_RE, MODES, VIEWPOINTS, AlphaVisitor, cookie_location, leads_to_beta, territory_address,
 )
@@ -33,14 +35,6 @@ def test_every_route_has_an_isolation_case(app):
     cases = all_cases()
     missing = sorted(set(app_endpoints(app)) - set(cases))
     assert not missing, f"routes without an isolation case in tests/isolation/cases_*.py: {missing}"
-
-
-def build_path(app, endpoint: str, values: dict) -> str:
-    """The endpoint's path inside a territory, without host or /t/<slug> prefix."""
-    from flask import url_for
-
-    with app.test_request_context(base_url="http://alpha.test"):
-        return url_for(endpoint, **values)
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.isolation.framework import PASSWORD, USERS, all_cases, seed
-from tests.isolation.test_isolation import build_path
+from tests.isolation.framework import PASSWORD, USERS, seed, territory_get_pages
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import generate  # noqa: E402
@@ -27,8 +26,6 @@ from queries import counting  # noqa: E402
 #: Rows the generator adds to the seeded territory, then twice as many: above the longest
 #: page of any list (PTCC_PER_PAGE is 20).
 ADDED = 25
-#: Pages of the platform host only, and views that write when asked (their second visit differs).
-NOT_TERRITORY_PAGES = {"static", "web.platform_index"}
 
 
 class _AppOnly:
@@ -39,19 +36,6 @@ class _AppOnly:
 
     def app(self):
         return self._app
-
-
-def territory_get_pages(app, values: dict) -> list[tuple[str, str]]:
-    """(endpoint, path) of every GET page of a territory, with the seeded values."""
-    cases = all_cases()
-    pages = []
-    for rule in app.url_map.iter_rules():
-        view = app.view_functions[rule.endpoint]
-        if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_TERRITORY_PAGES \
-                or getattr(view, "ptcc_writes_on_get", False):
-            continue
-        pages.append((rule.endpoint, build_path(app, rule.endpoint, cases[rule.endpoint].url_values(values))))
-    return sorted(set(pages))
 
 
 def count_statements(clients: dict, pages) -> tuple[dict, dict]:
