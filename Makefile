@@ -15,7 +15,7 @@ XDIST := -n $(TEST_WORKERS) --dist load
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po) \
   $(shell find plugins tests/plugins/sample_plugins -path '*/LC_MESSAGES/*.po' 2>/dev/null)
 
-.PHONY: install messages translations run demo demo-reset test test-fast bench bench-ci clean
+.PHONY: install assets messages translations run demo demo-reset test test-fast bench bench-ci clean
 
 # Two `make` at once (two test runs) must not reinstall the venv under each other: the
 # install runs under a lock, and the make that waited for it finds the venv up to date.
@@ -34,7 +34,14 @@ $(BIN)/ptcc: pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	@touch $(BIN)/ptcc
 endif
 
-install: $(BIN)/ptcc translations
+# Front-end assets and public datasets from the npm registry (package.json, pinned in
+# package-lock.json): the typeface, the icons, the official list of communes.
+node_modules/.package-lock.json: package.json package-lock.json
+	@npm ci --no-audit --no-fund --silent > $(VENV)/npm.log 2>&1 || { cat $(VENV)/npm.log; echo "npm ci failed (above)"; exit 1; }
+
+assets: node_modules/.package-lock.json
+
+install: $(BIN)/ptcc translations assets
 
 # Re-extract the core's messages and merge them into the fr and en catalogues (translations kept).
 messages: $(BIN)/ptcc
@@ -76,4 +83,4 @@ bench-ci: install
 	$(BIN)/python benchmarks/run_bench.py --ci $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules
