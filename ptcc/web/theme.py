@@ -38,3 +38,10 @@ def theme_version(settings) -> str:
     """A short digest of the stylesheet: part of its address, so that a browser that cached
     the old colours asks for the new ones as soon as a page links them."""
     return hashlib.blake2b(theme_stylesheet(settings).encode(), digest_size=6).hexdigest()
+
+
+def platform_url() -> str:
+    """The platform's own page (its list of territories), linked by "powered by PTCC"."""
+    from flask import current_app
+
+    return current_app.config["PTCC_PLATFORM_URL"].rstrip("/") + "/"
