@@ -170,3 +170,18 @@ def audit_log():
     )
     page = services.audit_entries(current_user, action=form.action.data or "", page=page_number())
     return render_template("admin/audit.html", form=form, page=page, **AUDIT_HELPERS)
+
+
+@login_required
+def style_guide():
+    """Every component of _ui.html in this territory's theme. Its sample confirmation POSTs
+    here: nothing is saved, the page says so."""
+    from ptcc.admin.style_guide import SampleForm, style_guide_data
+
+    data = style_guide_data(current_user)
+    if request.method == "POST":
+        flash(_("This was a sample: nothing was changed."), "info")
+        return redirect(url_for("admin.style_guide"))
+    form = SampleForm(meta={"csrf": False})
+    form.validate()  # shows what a field in error looks like
+    return render_template("admin/style_guide.html", form=form, **data)
