@@ -138,7 +138,17 @@ class PluginsSection(Form):
     )
 
 
-class SettingsForm(IdentitySection, LanguagesSection, TimeSection, AppearanceSection, PluginsSection):
+class ActivitySection(Form):
+    activity_names = SelectField(
+        _l("Names in the activity feed"),
+        choices=lambda: [(key, str(label)) for key, label in services.ACTIVITY_NAMES_LABELS.items()],
+        description=_l("Whose names the public activity feed, the home page and the dashboards show. "
+                       "An organisation acts in public; a person may not expect to be named to every visitor."),
+    )
+
+
+class SettingsForm(IdentitySection, LanguagesSection, TimeSection, AppearanceSection, PluginsSection,
+                   ActivitySection):
     """Every section of the settings page, validated together."""
 
 
@@ -168,6 +178,7 @@ SETTINGS_SECTIONS = [
     (_l("Languages"), ["locales", "default_locale"]),
     (_l("Time"), ["timezone"]),
     (_l("Colours and logo"), ["primary_color", "accent_color", "logo", "remove_logo"]),
+    (_l("Activity feed"), ["activity_names"]),
 ]
 LOGO_FIELDS = {"logo", "remove_logo"}
 #: Drawn by the page's plugins section, not by the generic loop over SETTINGS_SECTIONS.
