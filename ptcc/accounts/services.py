@@ -207,6 +207,8 @@ def personal_data(actor: User) -> dict:
             "created_at": _iso(actor.created_at),
             "email_verified_at": _iso(actor.email_verified_at),
             "last_login_at": _iso(actor.last_login_at),
+            "terms_accepted_at": _iso(actor.terms_accepted_at),
+            "terms_version": actor.terms_version,
         },
     }
     for contributed in plugin_manager().hook("ptcc_personal_data")(user=actor):

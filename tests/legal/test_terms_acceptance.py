@@ -75,3 +75,17 @@ def test_the_service_refuses_a_sign_up_without_terms(in_territory):
         assert refused.value.field == "accept_terms"
         db.session.rollback()
     assert people(in_territory) == []
+
+
+def test_the_export_says_which_terms_were_accepted_and_when(alpha, in_territory, outbox):
+    import json
+    import re
+
+    alpha.submit("/account/signup", SIGNUP)
+    [mail] = outbox("alpha")
+    alpha.get(re.search(r"http://alpha\.test(/account/verify/\S+)", mail["body"]).group(1))
+    alpha.login(SIGNUP["email"], SIGNUP["password"])
+
+    account = json.loads(alpha.get("/account/export").get_data(as_text=True))["account"]
+    assert account["terms_version"] == "2026-12-01T00:00:00+00:00"
+    assert account["terms_accepted_at"].startswith(str(datetime.now(timezone.utc).year))
