@@ -201,12 +201,13 @@ def update_details(actor, **values) -> list[str]:
             raise ServiceError(_("The audit date cannot be in the future."), field="accessibility_audit_date")
         cleaned["accessibility_audit_date"] = audit
     row = details_row()
-    if row is None:
-        row = LegalDetails(id=1, **{name: "" for name in DETAIL_FIELDS}, accessibility_state=Compliance.NONE)
-        db.session.add(row)
-    changed = sorted(name for name, value in cleaned.items() if getattr(row, name) != value)
+    current = row or LegalDetails(id=1, **{name: "" for name in DETAIL_FIELDS}, accessibility_state=Compliance.NONE)
+    changed = sorted(name for name, value in cleaned.items() if getattr(current, name) != value)
     if not changed:
         return []
+    if row is None:
+        row = current
+        db.session.add(row)
     for name in changed:
         setattr(row, name, cleaned[name])
     db.session.flush()

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ptcc.accounts.forms import EmptyForm
 from ptcc.accounts.models import Role
 from ptcc.accounts.permissions import require_role
 from ptcc.extensions import db
@@ -14,7 +15,6 @@ from ptcc.legal.forms import DETAIL_SECTIONS, DetailsForm, PageForm
 from ptcc.legal.models import PageKind
 from ptcc.web.forms import service_transaction
 from ptcc.web.markdown import render_markdown
-from ptcc.accounts.forms import EmptyForm
 
 
 def show(kind: str):

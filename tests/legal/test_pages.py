@@ -188,3 +188,12 @@ def test_each_territory_has_its_own_pages(admin, beta):
     assert "Texte d'alpha" in text(admin.get("/legal/notice"))
     other = text(beta.get("/legal/notice"))
     assert "Texte d'alpha" not in other and "Métropole de Lyon" not in other
+
+
+def test_saving_empty_details_stores_nothing(admin, in_territory):
+    empty = {name: "" for name in DETAILS} | {"accessibility_state": "none"}
+    response = admin.submit("/admin/legal/details", empty)
+    assert response.status_code == 302
+    with in_territory("alpha"):
+        assert db.session.get(LegalDetails, 1) is None
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
