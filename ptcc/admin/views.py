@@ -71,12 +71,14 @@ def settings():
                 remove_logo=form.remove_logo.data,
                 plugin_settings={name: plugin_form_values(sub) for name, sub in plugin_forms.items()
                                  if name in chosen},
+                **_banner_arguments(form),
                 **values,
             )
         if outcome.refused:
             status = 400
         else:
             services.delete_logo_file(result.obsolete_logo)
+            services.delete_banner_file(result.obsolete_banner)
             if result.changed:
                 flash(_("The territory's settings were saved."), "success")
             else:
@@ -85,6 +87,13 @@ def settings():
     elif form.is_submitted():
         status = 400
     return _render_settings(form, plugin_forms, current, status)
+
+
+def _banner_arguments(form) -> dict:
+    upload = form.banner.data
+    banner = upload.read() if upload and getattr(upload, "filename", "") else None
+    return {"banner": banner, "banner_name": upload.filename if banner is not None else "",
+            "remove_banner": form.remove_banner.data}
 
 
 def _render_settings(form, plugin_forms, current, status):
@@ -100,6 +109,8 @@ def _render_settings(form, plugin_forms, current, status):
         plugins_warning=not_migrated_message(unmigrated) if unmigrated else None,
         logo_filename=current["logo_filename"],
         max_logo_kb=current_app.config["PTCC_MAX_LOGO_BYTES"] // 1024,
+        banner_filename=current["banner_filename"],
+        max_banner_kb=current_app.config["PTCC_MAX_BANNER_BYTES"] // 1024,
     ), status
 
 

@@ -38,6 +38,8 @@ class EffectiveSettings:
     plugins: tuple[str, ...]
     #: Plugin name -> saved values (see ``ptcc.plugins.settings``).
     plugin_settings: dict = field(default_factory=dict)
+    #: The home page's banner image under the upload folder, or "".
+    banner_filename: str = ""
     #: One of ``ACTIVITY_NAMES``.
     activity_names: str = DEFAULT_ACTIVITY_NAMES
 
@@ -84,6 +86,7 @@ def _effective_settings() -> EffectiveSettings:
         logo_filename=row.logo_filename if row else "",
         plugins=tuple(row.plugins) if row and row.plugins is not None else tenant.plugins,
         plugin_settings=dict(row.plugin_settings or {}) if row else {},
+        banner_filename=(row.banner_filename or "") if row else "",
         activity_names=(row.activity_names if row and row.activity_names in ACTIVITY_NAMES
                         else DEFAULT_ACTIVITY_NAMES),
     )
