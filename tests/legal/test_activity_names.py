@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ptcc.extensions import db
+from ptcc.web.page_cache import HEADER
 
 PASSWORD = "une phrase assez longue"
 PERSON, ORGANISATION = "Nadia Haddad", "Les Jardins Partagés"
@@ -64,21 +65,6 @@ def test_the_feed_names_people_as_the_setting_says(alpha, beta, make_user, in_te
     assert "Repair café" in dashboard and (PERSON in dashboard) is member_sees
 
 
-def test_saving_the_setting_changes_the_page_kept_for_anonymous_visitors(alpha, territory_client, make_user,
-                                                                          in_territory, entry):
-    choose(in_territory, "always")
-    visitor = territory_client("alpha")
-    assert PERSON in visitor.get("/activity").get_data(as_text=True)
-    assert PERSON in visitor.get("/activity").get_data(as_text=True)  # now kept (ptcc.web.page_cache)
-
-    admin = signed_in(alpha, make_user, role="admin")
-    saved = admin.submit("/admin/settings", {**SETTINGS, "activity_names": "members"})
-    assert saved.status_code == 302
-
-    again = visitor.get("/activity").get_data(as_text=True)
-    assert ORGANISATION in again and PERSON not in again
-
-
 def test_the_settings_page_offers_the_choice_and_refuses_another(alpha, make_user, in_territory):
     from ptcc.tenancy.models import TerritorySettings
 
@@ -112,3 +98,24 @@ def test_a_published_mission_names_its_organisation(app, in_territory, make_user
         actor = db.session.get(type(person), person.id)
         entry = publish(kind, "Repair café", "web.index", actor=actor, organisation=Org())
         assert (entry.actor_label, entry.organisation_label) == (PERSON, ORGANISATION)
+
+
+@pytest.mark.parametrize("path", ["/", "/activity"])
+def test_saving_the_setting_changes_the_kept_page_for_visitors(alpha, territory_client, make_user, in_territory,
+                                                               entry, path):
+    """The home page and the feed are kept for signed-out visitors (ptcc.web.page_cache), per
+    data version: saving the settings changes the version, so the kept page is not shown again."""
+    choose(in_territory, "always")
+    visitor = territory_client("alpha")
+    first = visitor.get(path)
+    assert PERSON in first.get_data(as_text=True)
+    kept = visitor.get(path)
+    assert kept.headers.get(HEADER) == "hit" and PERSON in kept.get_data(as_text=True)
+
+    admin = signed_in(alpha, make_user, role="admin")
+    assert admin.submit("/admin/settings", {**SETTINGS, "activity_names": "never"}).status_code == 302
+
+    response = visitor.get(path)
+    assert response.headers.get(HEADER) != "hit"
+    again = response.get_data(as_text=True)
+    assert "Repair café" in again and ORGANISATION in again and PERSON not in again
