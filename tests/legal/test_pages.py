@@ -78,7 +78,10 @@ def test_only_the_session_cookie_is_ever_set(alpha, make_user):
     """What the privacy page says: one cookie, the session's."""
     make_user(tenant="alpha", email="someone@example.org", password=PASSWORD)
     alpha.get("/account/login")
-    alpha.login("someone@example.org", PASSWORD)
+    signed_in = alpha.login("someone@example.org", PASSWORD)
+    # Deleted when the browser closes (no expiry), unreadable by scripts: as the page says.
+    [cookie] = signed_in.headers.getlist("Set-Cookie")
+    assert cookie.startswith("session=") and "HttpOnly" in cookie and "Expires" not in cookie
     alpha.get("/language?locale=en")
     alpha.get("/legal/privacy")
     assert {name for _domain, _path, name in alpha.client._cookies} == {"session"}
