@@ -24,6 +24,7 @@ CORE_MODEL_MODULES = (
     "ptcc.outbox.models",
     "ptcc.activity.models",
     "ptcc.search.models",
+    "ptcc.legal.models",
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ptcc.accounts.services import MIN_PASSWORD_LENGTH
@@ -21,6 +21,9 @@ class SignupForm(Form):
                              description=_password_help)
     password_confirm = PasswordField(_l("Password again"),
                                      validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))])
+    #: Its label links the terms and the privacy policy (accounts/signup.html).
+    accept_terms = BooleanField(_l("I accept the terms of use and I have read the privacy policy."),
+                                validators=[DataRequired(_l("Accept the terms of use to create an account."))])
 
 
 class LoginForm(Form):

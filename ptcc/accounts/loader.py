@@ -21,7 +21,7 @@ from ptcc.tenancy import current_tenant, has_tenant
 
 #: What is kept of a person: every column but the password hash.
 CACHED_COLUMNS = ("id", "email", "display_name", "role", "locale", "email_verified_at", "auth_version",
-                  "created_at", "last_login_at")
+                  "created_at", "last_login_at", "terms_accepted_at", "terms_version")
 
 
 def load_user(user_id: str) -> User | None:

@@ -51,6 +51,10 @@ class User(UserMixin, db.Model):
     auth_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the person accepted the terms of use at sign-up (None: before they were asked).
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Which terms: the date of their last change (``ptcc.legal.services.terms_version``).
+    terms_version: Mapped[str] = mapped_column(sa.String(40), default="")
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)

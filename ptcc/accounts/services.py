@@ -58,13 +58,19 @@ def _password_fingerprint(user: User) -> str:
 # --- sign-up and verification -----------------------------------------------------
 
 
-def sign_up(email: str, display_name: str, password: str, locale: str = "") -> User | None:
+def sign_up(email: str, display_name: str, password: str, locale: str = "",
+            terms_version: str = "") -> User | None:
     """Create an unverified account and queue its verification e-mail.
+
+    ``terms_version`` names the terms of use the person accepted (``ptcc.legal.services
+    .terms_version``); without it nobody signs up.
 
     When the address already has an account, nothing is created and its owner is
     told by e-mail instead; the caller shows the same page in both cases, and both
     cases cost the same (one password hash, one e-mail) so that timing tells nothing.
     """
+    if not (terms_version or "").strip():
+        raise ServiceError(_("Accept the terms of use to create an account."), field="accept_terms")
     check_password_strength(password)
     email = normalise_email(email)
     password_hash = hash_password(password)
@@ -74,7 +80,7 @@ def sign_up(email: str, display_name: str, password: str, locale: str = "") -> U
                               user=existing, reset_url=external_url("accounts.reset_request"))
         return None
     user = User(email=email, display_name=display_name.strip(), locale=locale, role=Role.MEMBER,
-                password_hash=password_hash)
+                password_hash=password_hash, terms_accepted_at=utcnow(), terms_version=terms_version[:40])
     db.session.add(user)
     db.session.flush()
     queue_verification(user)
@@ -201,6 +207,8 @@ def personal_data(actor: User) -> dict:
             "created_at": _iso(actor.created_at),
             "email_verified_at": _iso(actor.email_verified_at),
             "last_login_at": _iso(actor.last_login_at),
+            "terms_accepted_at": _iso(actor.terms_accepted_at),
+            "terms_version": actor.terms_version,
         },
     }
     for contributed in plugin_manager().hook("ptcc_personal_data")(user=actor):

@@ -44,6 +44,8 @@ def _account_limit() -> str:
 
 @limiter.limit(_ip_limit, key_func=tenant_scoped_ip, methods=["POST"])
 def signup():
+    from ptcc.legal.services import terms_version
+
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = SignupForm()
@@ -51,7 +53,8 @@ def signup():
     if form.validate_on_submit():
         with service_transaction(form) as outcome:
             services.sign_up(form.email.data, form.display_name.data, form.password.data,
-                             locale=str(request.accept_languages.best_match(offered_locales()) or ""))
+                             locale=str(request.accept_languages.best_match(offered_locales()) or ""),
+                             terms_version=terms_version() if form.accept_terms.data else "")
         if outcome.refused:
             status = 400
         else:

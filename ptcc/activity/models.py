@@ -29,4 +29,6 @@ class ActivityEntry(db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     #: The actor's name when the entry was written (kept if the account goes).
     actor_label: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: The name of the organisation that acted, when one did (shown to everybody).
+    organisation_label: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -21,13 +21,14 @@ class UnknownActivityKind(ValueError):
 
 
 def publish(kind: str, subject: str, endpoint: str, url_values: dict | None = None,
-            actor=None) -> ActivityEntry:
+            actor=None, organisation=None) -> ActivityEntry:
     """Add an entry to the current territory's stream; flush, never commit.
 
     ``kind`` must be the name of an ``ActivityType`` returned by some plugin's
     ``ptcc_activity_types``; ``endpoint`` and ``url_values`` say where the entry
     links (built with ``url_for`` when the feed is shown). ``actor`` is the person
-    who acted, or None for the system.
+    who acted, or None for the system; ``organisation`` the organisation it acted for, if
+    any: its name is shown to every reader, the person's only where the territory says so.
     """
     owner = plugin_manager().activity_kinds().get(kind)
     if owner is None:
@@ -41,6 +42,7 @@ def publish(kind: str, subject: str, endpoint: str, url_values: dict | None = No
         url_values=dict(url_values or {}),
         actor_id=actor.id if is_person else None,
         actor_label=(getattr(actor, "display_name", "") or "")[:120] if is_person else "",
+        organisation_label=(getattr(organisation, "name", "") or "")[:200] if organisation is not None else "",
     )
     db.session.add(entry)
     db.session.flush()
@@ -61,6 +63,32 @@ class FeedItem:
     entry: ActivityEntry
     label: str
     url: str | None
+    #: The person's name, where the territory's setting lets this reader see it; else "".
+    actor: str = ""
+    #: The organisation's name, when one acted (shown to everybody).
+    organisation: str = ""
+
+
+def shows_people_names(user=None) -> bool:
+    """Whether this reader sees people's names in the feed (the territory's
+    ``activity_names`` setting; default: signed-in people only)."""
+    from flask_login import current_user
+
+    from ptcc.tenancy.settings import territory_settings
+
+    choice = territory_settings().activity_names
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    reader = current_user if user is None else user
+    return bool(getattr(reader, "is_authenticated", False))
+
+
+def feed_item(entry, label: str, url: str | None, names: bool) -> FeedItem:
+    """``entry``: an ``ActivityEntry`` or anything with its columns (a cached row)."""
+    return FeedItem(entry, label, url, actor=(entry.actor_label or "") if names else "",
+                    organisation=getattr(entry, "organisation_label", "") or "")
 
 
 def _link(entry: ActivityEntry) -> str | None:
@@ -85,7 +113,8 @@ def feed_page(page: int = 1, per_page: int | None = None):
     )
     result = db.paginate(query, page=max(page, 1), per_page=per_page or current_app.config["PTCC_PER_PAGE"],
                          error_out=False)
-    result.items = [FeedItem(e, str(types[e.kind].label), _link(e)) for e in result.items]
+    names = shows_people_names()
+    result.items = [feed_item(e, str(types[e.kind].label), _link(e), names) for e in result.items]
     return result
 
 

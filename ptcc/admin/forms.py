@@ -158,7 +158,17 @@ class PluginsSection(Form):
     )
 
 
-class SettingsForm(IdentitySection, LanguagesSection, TimeSection, AppearanceSection, PluginsSection):
+class ActivitySection(Form):
+    activity_names = SelectField(
+        _l("Names in the activity feed"),
+        choices=lambda: [(key, str(label)) for key, label in services.ACTIVITY_NAMES_LABELS.items()],
+        description=_l("Whose names the public activity feed, the home page and the dashboards show. "
+                       "An organisation acts in public; a person may not expect to be named to every visitor."),
+    )
+
+
+class SettingsForm(IdentitySection, LanguagesSection, TimeSection, AppearanceSection, PluginsSection,
+                   ActivitySection):
     """Every section of the settings page, validated together."""
 
 
@@ -188,6 +198,7 @@ SETTINGS_SECTIONS = [
     (_l("Languages"), ["locales", "default_locale"]),
     (_l("Time"), ["timezone"]),
     (_l("Appearance"), ["primary_color", "accent_color", "logo", "remove_logo", "banner", "remove_banner"]),
+    (_l("Activity feed"), ["activity_names"]),
 ]
 #: The image fields, which the view hands to the service as files.
 LOGO_FIELDS = {"logo", "remove_logo", "banner", "remove_banner"}

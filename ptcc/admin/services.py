@@ -48,6 +48,9 @@ ACTION_LABELS = {
     "invitation.sent": _l("Invitation sent"),
     "invitation.cancelled": _l("Invitation cancelled"),
     "invitation.accepted": _l("Invitation accepted"),
+    "legal.page_saved": _l("Legal page written"),
+    "legal.page_restored": _l("Legal page's default text restored"),
+    "legal.details_changed": _l("Legal details changed"),
 }
 
 #: Readable names of the things audit entries point at.
@@ -56,6 +59,8 @@ TARGET_LABELS = {
     "user": _l("Person"),
     "organisation": _l("Organisation"),
     "membership": _l("Membership"),
+    "legalpage": _l("Legal page"),
+    "legaldetails": _l("Legal details"),
 }
 
 #: Readable names of the keys found in audit details.
@@ -74,6 +79,11 @@ DETAIL_LABELS = {
     "old_role": _l("Former role"),
     "new_role": _l("New role"),
     "person": _l("Person"),
+    "page": _l("Page"),
+    "fields": _l("Changed fields"),
+    "created": _l("First version"),
+    "characters": _l("Characters"),
+    "activity_names": _l("Names in the activity feed"),
 }
 
 ROLE_LABELS = {
@@ -267,6 +277,22 @@ def _color_cleaner(name):
     return clean
 
 
+def _clean_activity_names(value) -> str:
+    from ptcc.tenancy.settings import ACTIVITY_NAMES
+
+    if value not in ACTIVITY_NAMES:
+        raise ServiceError(_("Choose whose names the activity feed shows from the list."), field="activity_names")
+    return value
+
+
+#: Whose names the activity feed shows, as the settings page offers them.
+ACTIVITY_NAMES_LABELS = {
+    "members": _l("Organisations' names for everybody; people's names only for signed-in members"),
+    "always": _l("Organisations' and people's names for everybody"),
+    "never": _l("Organisations' names only, for everybody"),
+}
+
+
 #: Settings an administrator may change, with the function that checks and normalises
 #: each value. A new concern (plugins, …) adds its key here and a section to the form.
 SETTING_CLEANERS = {
@@ -278,6 +304,7 @@ SETTING_CLEANERS = {
     "primary_color": _color_cleaner("primary_color"),
     "accent_color": _color_cleaner("accent_color"),
     "plugins": plugin_choice.clean_plugin_choice,
+    "activity_names": _clean_activity_names,
 }
 
 

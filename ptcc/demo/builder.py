@@ -25,6 +25,7 @@ def build_territory(content: dict) -> list[str]:
     """Create everything of one demo territory; returns lines for the progress output."""
     people = create_people(content["people"])
     create_settings(content)
+    create_legal_details(content.get("legal"))
     lines = [f"{len(people)} people (1 administrator, 1 moderator), all verified"]
     lines += create_organisations(content, people)
     return lines
@@ -58,6 +59,24 @@ def create_settings(content: dict) -> None:
 
     row = db.session.get(TerritorySettings, 1) or TerritorySettings(id=1)
     row.presentation = content["presentation"]
+    db.session.add(row)
+    db.session.flush()
+
+
+def create_legal_details(legal: dict | None) -> None:
+    """The publisher, contacts and accessibility state the legal pages' defaults read."""
+    from datetime import date
+
+    from ptcc.legal.models import Compliance, LegalDetails
+
+    if not legal:
+        return
+    values = dict(legal)
+    audit = values.pop("accessibility_audit_date", None)
+    row = db.session.get(LegalDetails, 1) or LegalDetails(id=1)
+    for name, value in values.items():
+        setattr(row, name, Compliance(value) if name == "accessibility_state" else value)
+    row.accessibility_audit_date = date(*audit) if audit else None
     db.session.add(row)
     db.session.flush()
 

@@ -16,6 +16,29 @@ def person(key, name, email, role="member"):
 
 TERRITORIES: dict[str, dict] = {
     "lyon": {
+        # What the legal pages' defaults are written from (ptcc.legal): fictional, like the rest.
+        "legal": {
+            "publisher": "Coopérative numérique de Lyon Métropole (fictive)",
+            "address": "12 rue de la Coopération\n69002 Lyon",
+            "publication_director": "Camille Rousseau, présidente",
+            "contact_email": "contact@lyon.demo",
+            "dpo_contact": "Délégué à la protection des données — dpo@lyon.demo\n12 rue de la Coopération, 69002 Lyon",
+            "host": "Hébergement Libre SCOP (fictive)\n5 quai des Données, 69007 Lyon\n04 00 00 00 00",
+            "accessibility_state": "partial",
+            "accessibility_audit_date": (2026, 10, 14),
+            "accessibility_exceptions": (
+                "- Les logos des organisations n'ont pas toujours d'alternative textuelle pertinente "
+                "(critère 1.2).\n"
+                "- Les fichiers iCalendar des missions ne sont pas décrits en clair sur leur page "
+                "(critère 13.3)."
+            ),
+            "accessibility_contact": "accessibilite@lyon.demo",
+            "accessibility_plan": (
+                "Schéma pluriannuel 2026-2028 : un audit RGAA par an, la formation des modératrices "
+                "et modérateurs à la rédaction accessible, la correction des non-conformités dans "
+                "les six mois suivant chaque audit."
+            ),
+        },
         "presentation": (
             "## Bienvenue sur l'espace coopératif de Lyon Métropole\n\n"
             "Associations, tiers-lieux, fédérations, collectivités, entreprises de l'ESS et médias "
@@ -168,6 +191,19 @@ TERRITORIES: dict[str, dict] = {
         "pending_memberships": [("Vélo Cité Rhône", "thomas")],
     },
     "broceliande": {
+        "legal": {
+            "publisher": "Association Pays de Brocéliande en coopération (fictive)",
+            "address": "3 place de la Forêt\n35380 Paimpont",
+            "publication_director": "Yann Le Goff, président",
+            "contact_email": "contact@broceliande.demo",
+            "dpo_contact": "dpo@broceliande.demo",
+            "host": "Hébergement Libre SCOP (fictive)\n5 quai des Données, 69007 Lyon",
+            "accessibility_state": "none",
+            "accessibility_audit_date": None,
+            "accessibility_exceptions": "",
+            "accessibility_contact": "",
+            "accessibility_plan": "Un premier audit RGAA est prévu au premier semestre 2027.",
+        },
         "presentation": (
             "## Pays de Brocéliande, terre de coopérations\n\n"
             "Entre forêt de Paimpont et vallée du Meu, associations, foyers ruraux, coopératives "

@@ -35,6 +35,8 @@ class TerritorySettings(db.Model):
     plugins: Mapped[list | None] = mapped_column(sa.JSON, default=None)
     #: Plugin name -> {setting: value}, over each plugin's ptcc_default_settings.
     plugin_settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Whose names the public activity feed shows (``ptcc.activity.names``); empty: the default.
+    activity_names: Mapped[str] = mapped_column(sa.String(20), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

@@ -18,6 +18,12 @@ from ptcc.tenancy import current_tenant
 DEFAULT_PRIMARY = "#1f4e8c"
 DEFAULT_ACCENT = "#8a3b12"
 
+#: Whose names the public activity feed shows (``ptcc.activity.services.shown_names``):
+#: "members": organisations' names to everybody, people's names to signed-in people only;
+#: "always": people's names to everybody too; "never": organisations' names only.
+ACTIVITY_NAMES = ("members", "always", "never")
+DEFAULT_ACTIVITY_NAMES = "members"
+
 
 @dataclass(frozen=True)
 class EffectiveSettings:
@@ -34,6 +40,8 @@ class EffectiveSettings:
     plugin_settings: dict = field(default_factory=dict)
     #: The home page's banner image under the upload folder, or "".
     banner_filename: str = ""
+    #: One of ``ACTIVITY_NAMES``.
+    activity_names: str = DEFAULT_ACTIVITY_NAMES
 
 
 def load_settings_row() -> TerritorySettings | None:
@@ -79,6 +87,8 @@ def _effective_settings() -> EffectiveSettings:
         plugins=tuple(row.plugins) if row and row.plugins is not None else tenant.plugins,
         plugin_settings=dict(row.plugin_settings or {}) if row else {},
         banner_filename=(row.banner_filename or "") if row else "",
+        activity_names=(row.activity_names if row and row.activity_names in ACTIVITY_NAMES
+                        else DEFAULT_ACTIVITY_NAMES),
     )
 
 

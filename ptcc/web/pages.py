@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ptcc.activity.models import ActivityEntry
-from ptcc.activity.services import FeedItem, _link, feed_page, visible_types
+from ptcc.activity.services import FeedItem, _link, feed_item, feed_page, shows_people_names, visible_types
 from ptcc.caching import cached_per_territory, data_version, store
 from ptcc.extensions import db
 from ptcc.tenancy import current_tenant
@@ -76,6 +76,7 @@ class FeedEntry(NamedTuple):
     endpoint: str
     url_values: dict
     actor_label: str
+    organisation_label: str
     created_at: datetime
 
 
@@ -89,16 +90,18 @@ def _latest_entries(kinds: tuple[str, ...], limit: int) -> tuple[FeedEntry, ...]
         return ()
     rows = db.session.execute(
         sa.select(ActivityEntry.kind, ActivityEntry.subject, ActivityEntry.endpoint, ActivityEntry.url_values,
-                  ActivityEntry.actor_label, ActivityEntry.created_at)
+                  ActivityEntry.actor_label, ActivityEntry.organisation_label, ActivityEntry.created_at)
         .where(ActivityEntry.kind.in_(kinds))
         .order_by(ActivityEntry.created_at.desc(), ActivityEntry.id.desc()).limit(limit)).all()
-    return tuple(FeedEntry(kind, subject, endpoint or "", dict(url_values or {}), actor_label or "", created_at)
-                 for kind, subject, endpoint, url_values, actor_label, created_at in rows)
+    return tuple(FeedEntry(kind, subject, endpoint or "", dict(url_values or {}), actor_label or "",
+                           organisation_label or "", created_at)
+                 for kind, subject, endpoint, url_values, actor_label, organisation_label, created_at in rows)
 
 
 def latest_activity(limit: int) -> list[FeedItem]:
     """``ptcc.activity.services.latest``, its entries cached per data version: labels (in the
     reader's language) and links (for this request's host or prefix) are made per request."""
     types = visible_types()
-    return [FeedItem(entry, str(types[entry.kind].label), _link(entry))
+    names = shows_people_names()
+    return [feed_item(entry, str(types[entry.kind].label), _link(entry), names)
             for entry in _latest_entries(tuple(sorted(types)), limit)]

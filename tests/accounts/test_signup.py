@@ -7,7 +7,8 @@ import pytest
 from tests.accounts.conftest import link_in
 
 SIGNUP = {"display_name": "Nadia Haddad", "email": "Nadia@Example.org",
-          "password": "une phrase assez longue", "password_confirm": "une phrase assez longue"}
+          "password": "une phrase assez longue", "password_confirm": "une phrase assez longue",
+          "accept_terms": "y"}
 
 
 def test_signup_sends_a_link_that_verifies_the_address(alpha, outbox, users_of):

@@ -10,11 +10,12 @@ pytestmark = pytest.mark.browser
 
 PUBLIC_PAGES = ["/", "/account/login", "/account/signup", "/account/reset", "/organisations/",
                 "/organisations/la-fabrique-alpha", "/search?q=fabrique", "/search", "/open-data",
-                "/activity", "/does-not-exist"]
+                "/activity", "/does-not-exist", "/legal/notice", "/legal/privacy", "/legal/terms",
+                "/legal/accessibility"]
 SIGNED_IN_PAGES = ["/account/", "/account/delete", "/dashboard", "/organisations/new", "/organisations/mine",
                    "/organisations/la-fabrique-alpha/members", "/organisations/la-fabrique-alpha/edit",
                    "/organisations/queue", "/admin/", "/admin/settings", "/admin/people", "/admin/audit",
-                   "/admin/style-guide"]
+                   "/admin/style-guide", "/admin/legal", "/admin/legal/details", "/admin/legal/privacy", "/admin/legal/terms/restore"]
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ def test_sign_up_verify_register_an_association_and_get_it_approved(browser, sit
     person.get_by_label("E-mail address").fill("nadia@example.org")
     person.get_by_label("Password", exact=True).fill("une phrase assez longue")
     person.get_by_label("Password again").fill("une phrase assez longue")
+    person.get_by_label("I accept the terms of use").check()
     person.get_by_role("button", name="Create my account").click()
     person.get_by_role("heading", name="Check your mailbox").wait_for()
 

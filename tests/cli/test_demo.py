@@ -111,6 +111,13 @@ def test_demo_builds_both_territories_once(demo):
     lyon = TerritoryClient(app.test_client(), "lyon.localhost")
     home = lyon.get("/").get_data(as_text=True)
     assert "Lyon Métropole" in home and "espace coopératif" in home
+    # The legal pages' defaults read the demo's publisher and contacts.
+    notice = lyon.get("/legal/notice", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Coopérative numérique de Lyon Métropole" in notice and "non renseigné" not in notice
+    statement = lyon.get("/legal/accessibility", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "partiellement conforme" in statement and "accessibilite@lyon.demo" in statement
+    privacy = TerritoryClient(app.test_client(), "broceliande.localhost").get("/legal/privacy")
+    assert "dpo@broceliande.demo" in privacy.get_data(as_text=True)
     lyon.login("admin@lyon.demo", DEMO_PASSWORD)
     broceliande = TerritoryClient(app.test_client(), "localhost", "/t/broceliande")
     broceliande.login("moderation@broceliande.demo", DEMO_PASSWORD)

@@ -11,7 +11,8 @@ import pytest
 
 from ptcc.testing.factories import DEFAULT_PASSWORD
 
-SIGNUP = {"display_name": "Nadia", "password": "un mot de passe long", "password_confirm": "un mot de passe long"}
+SIGNUP = {"display_name": "Nadia", "password": "un mot de passe long", "password_confirm": "un mot de passe long",
+          "accept_terms": "y"}
 
 
 @pytest.fixture

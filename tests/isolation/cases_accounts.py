@@ -26,7 +26,8 @@ NEW_PASSWORD = {"password": "isolation replaced it", "password_confirm": "isolat
 
 CASES = {
     "accounts.signup": Case(form={"display_name": "X", "email": "new@example.org",
-                                  "password": PASSWORD, "password_confirm": PASSWORD}),
+                                  "password": PASSWORD, "password_confirm": PASSWORD,
+                                  "accept_terms": "y"}),
     "accounts.verify": Case(values=lambda v: {"token": v["verify_token"]}),
     "accounts.resend_verification": Case(),
     "accounts.login": Case(form={"email": "member@example.org", "password": PASSWORD}),
