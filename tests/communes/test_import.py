@@ -137,3 +137,34 @@ def test_the_real_package_file():
     assert {"Paimpont", "Plélan-le-Grand"} <= {record.name for record in broceliande}
     whole = read_communes(PACKAGE, Areas(departements=("35",)))
     assert 300 < len(whole) < 400 and all(record.departement == "35" for record in whole)
+
+
+@pytest.mark.skipif(not (PACKAGE / "communes.json").is_file(), reason="npm package not installed (make install)")
+def test_the_demo_territories_declare_the_communes_of_their_organisations():
+    """`ptcc demo` imports each demo territory's communes: every demo organisation finds its own."""
+    import tomllib
+
+    from ptcc.demo.content import TERRITORIES
+
+    for slug, content in TERRITORIES.items():
+        toml = tomllib.loads((Path(__file__).resolve().parents[2] / "tenants" / slug / "tenant.toml").read_text())
+        records = read_communes(PACKAGE, parse_areas(toml["communes"]))
+        folded = {fold(record.name) for record in records}
+        missing = [spec["commune"] for spec in content["organisations"] if fold(spec["commune"]) not in folded]
+        assert records and not missing, (slug, missing)
+
+
+def test_the_demo_builder_links_its_organisations(app, declare, in_territory, monkeypatch):
+    from ptcc.demo import builder
+
+    declare("alpha", {"epci": ["200046977"]})
+    monkeypatch.setitem(app.config, "PTCC_COMMUNES_SOURCE", str(FIXTURE))
+    with in_territory():
+        db.session.add(Organisation(slug="v", name="V", kind="association", commune="Villeurbanne"))
+        lines = builder.import_communes()
+        db.session.commit()
+        assert db.session.scalar(sa.select(Organisation.commune_code)) == "69266"
+    assert lines == ["6 communes from the official list, 1 organisations linked to theirs"]
+    monkeypatch.setitem(app.config, "PTCC_COMMUNES_SOURCE", "/nowhere")
+    with in_territory():
+        assert builder.import_communes()[0].startswith("communes not imported: /nowhere/communes.json")
