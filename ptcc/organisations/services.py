@@ -41,7 +41,7 @@ from ptcc.outbox.services import queue_templated_email
 from ptcc.web.urls import external_url
 
 #: Slugs that name pages of the module rather than an organisation.
-RESERVED_SLUGS = {"new", "mine", "queue", "invitations"}
+RESERVED_SLUGS = {"new", "mine", "queue", "invitations", "open-data"}
 MAX_TOPICS = 10
 MAX_DECLARED_MEMBERS = 10_000_000
 #: The profile fields, in form order; ``clean_profile`` checks each of them.

@@ -25,6 +25,7 @@ from ptcc.organisations.forms import (
 )
 from ptcc.organisations.labels import KIND_LABELS, TEMPLATE_HELPERS
 from ptcc.organisations.models import OrganisationKind, OrganisationStatus, Topic
+from ptcc.web.datasets import kept_dataset
 from ptcc.web.forms import attach_error, page_number, service_transaction
 
 
@@ -205,3 +206,27 @@ def refuse(slug: str):
 @login_required
 def resubmit(slug: str):
     return _act(slug, services.resubmit, _("The request of %(name)s was sent to the moderators again."))
+
+
+# --- the directory as open data ------------------------------------------------------
+
+
+def open_data_csv():
+    from ptcc.organisations import open_data
+
+    return kept_dataset("organisations.csv", "text/csv", lambda: open_data.as_csv(open_data.records()),
+                        download_name="organisations.csv")
+
+
+def open_data_json():
+    from ptcc.organisations import open_data
+
+    return kept_dataset("organisations.json", "application/json",
+                        lambda: open_data.as_json(open_data.records()))
+
+
+def open_data_json_ld():
+    from ptcc.organisations import open_data
+
+    return kept_dataset("organisations.jsonld", "application/ld+json",
+                        lambda: open_data.as_json_ld(open_data.records()))
