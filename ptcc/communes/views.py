@@ -20,7 +20,7 @@ def search():
     visitor until the territory's data changes, so public caches may keep it a few minutes."""
     query = request.args.get("q", "")
     if len(query) > services.MAX_QUERY or CONTROL_IN_LINE_RE.search(query):
-        response = jsonify(error=_("Type at most %(max)s letters or digits of a commune's name or postal code.",
+        response = jsonify(error="bad_query", message=_("Type at most %(max)s letters or digits of a commune's name or postal code.",
                                    max=services.MAX_QUERY))
         response.status_code = 400
         return response
