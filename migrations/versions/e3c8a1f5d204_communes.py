@@ -2,7 +2,7 @@
 
 The ``communes`` table holds the territory's current communes (code INSEE, name, postal
 codes, département), filled by ``ptcc communes import``. ``organisations.commune_code``
-points at one of them. The free-text ``organisations.commune`` stays: it is the name shown,
+points at one of them (its INSEE code; not a foreign key, see below). The free-text ``organisations.commune`` stays: it is the name shown,
 and, until the import has found the matching commune, the only one there is (an empty
 table cannot be matched here: the import links the existing organisations and lists the
 ones it cannot match).
@@ -34,18 +34,19 @@ def upgrade():
     )
     with op.batch_alter_table('communes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_communes_folded_name'), ['folded_name'], unique=False)
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('commune_code', sa.String(length=5), nullable=True))
-        batch_op.create_index(batch_op.f('ix_organisations_commune_code'), ['commune_code'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_organisations_commune_code_communes'), 'communes',
-                                    ['commune_code'], ['code'], ondelete='SET NULL')
+    # Not a foreign key, and no batch mode: on SQLite either rebuilds the table, and dropping
+    # the old one (foreign keys are on) would delete its memberships, topics and missions.
+    op.add_column('organisations', sa.Column('commune_code', sa.String(length=5), nullable=True))
+    op.create_index(op.f('ix_organisations_commune_code'), 'organisations', ['commune_code'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_organisations_commune_code_communes'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_organisations_commune_code'))
-        batch_op.drop_column('commune_code')
+    op.drop_index(op.f('ix_organisations_commune_code'), table_name='organisations')
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite 3.35+ drops a column in place (alembic's own drop_column would rebuild the table).
+        op.execute('ALTER TABLE organisations DROP COLUMN commune_code')
+    else:
+        op.drop_column('organisations', 'commune_code')
     with op.batch_alter_table('communes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_communes_folded_name'))
     op.drop_table('communes')
