@@ -80,6 +80,8 @@ class DefaultConfig:
     #: Requests to the communes autocomplete per client address (one per key typed, debounced).
     PTCC_COMMUNES_SEARCH_LIMIT = "120 per minute"
     PTCC_MAX_LOGO_BYTES = 512 * 1024
+    #: The home page's banner image (with the logo, under MAX_CONTENT_LENGTH).
+    PTCC_MAX_BANNER_BYTES = 1024 * 1024
     #: Anonymous visitors' pages kept per data version (ptcc.web.page_cache): at most this
     #: many seconds (pages that depend on the clock: a mission's date passing), 0 to render
     #: every request. Each worker renders each territory's page again this often: at 60 s,

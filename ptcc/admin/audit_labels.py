@@ -65,6 +65,7 @@ FIELD_LABELS = {
     "primary_color": _l("Main colour"),
     "accent_color": _l("Accent colour"),
     "logo": _l("Logo"),
+    "banner": _l("Banner image"),
     "plugins": _l("Enabled plugins"),
     "plugin_settings": _l("Plugin settings"),
     # people

@@ -83,7 +83,7 @@ def test_changed_fields_built_at_run_time_have_labels():
     from ptcc.admin.services import SETTING_CLEANERS
     from ptcc.organisations.services import PROFILE_FIELDS
 
-    settings = set(SETTING_CLEANERS) | {"logo", "plugin_settings"}
+    settings = set(SETTING_CLEANERS) | {"logo", "banner", "plugin_settings"}
     assert sorted(key for key in settings if not labelled(key, "territory.settings_changed")) == []
     profile = set(PROFILE_FIELDS) | {"commune_code"}
     assert sorted(key for key in profile if not labelled(key, "organisation.updated")) == []
