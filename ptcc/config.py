@@ -74,6 +74,11 @@ class DefaultConfig:
     PTCC_RESET_MAX_AGE = 2 * 3600
     PTCC_INVITE_MAX_AGE = 14 * 24 * 3600
     PTCC_PER_PAGE = 20
+    #: Folder of the official communes (communes.json, epci.json) read by ``ptcc communes import``;
+    #: relative to the project. ``make install`` puts the npm package there.
+    PTCC_COMMUNES_SOURCE = "node_modules/@etalab/decoupage-administratif/data"
+    #: Requests to the communes autocomplete per client address (one per key typed, debounced).
+    PTCC_COMMUNES_SEARCH_LIMIT = "120 per minute"
     PTCC_MAX_LOGO_BYTES = 512 * 1024
     #: The home page's banner image (with the logo, under MAX_CONTENT_LENGTH).
     PTCC_MAX_BANNER_BYTES = 1024 * 1024

@@ -6,7 +6,6 @@ the view commits.
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,17 @@ from flask_babel import lazy_gettext as _l
 
 from ptcc.accounts.models import Role, User
 from ptcc.accounts.permissions import require_role
+from ptcc.admin.audit_labels import (  # noqa: F401  (the audit log's labels, used by the views)
+    ACTION_LABELS,
+    FIELD_LABELS,
+    GROUP_LABELS,
+    TARGET_LABELS,
+    action_label,
+    describe_details,
+    field_label,
+    group_label,
+    target_label,
+)
 from ptcc.audit.models import AuditEntry
 from ptcc.audit.services import record
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
@@ -29,62 +39,6 @@ from ptcc.plugins import settings as plugin_choice
 from ptcc.tenancy.models import TerritorySettings
 from ptcc.tenancy.settings import forget_cached_settings, territory_settings
 from ptcc.web.theme import HEX_RE, contrast_ratio, meets_aa
-
-#: Readable names of the audit actions we know; others show their raw name.
-ACTION_LABELS = {
-    "territory.settings_changed": _l("Territory settings changed"),
-    "user.role_changed": _l("Role changed"),
-    "account.deleted": _l("Account deleted"),
-    "account.admin_created": _l("First administrator created"),
-    "organisation.requested": _l("Organisation asked to join"),
-    "organisation.approved": _l("Organisation approved"),
-    "organisation.refused": _l("Organisation refused"),
-    "organisation.resubmitted": _l("Organisation asked again"),
-    "organisation.updated": _l("Organisation profile changed"),
-    "membership.accepted": _l("Join request accepted"),
-    "membership.refused": _l("Join request refused"),
-    "membership.changed": _l("Member's role changed"),
-    "membership.removed": _l("Member removed"),
-    "invitation.sent": _l("Invitation sent"),
-    "invitation.cancelled": _l("Invitation cancelled"),
-    "invitation.accepted": _l("Invitation accepted"),
-    "legal.page_saved": _l("Legal page written"),
-    "legal.page_restored": _l("Legal page's default text restored"),
-    "legal.details_changed": _l("Legal details changed"),
-}
-
-#: Readable names of the things audit entries point at.
-TARGET_LABELS = {
-    "territorysettings": _l("Territory settings"),
-    "user": _l("Person"),
-    "organisation": _l("Organisation"),
-    "membership": _l("Membership"),
-    "legalpage": _l("Legal page"),
-    "legaldetails": _l("Legal details"),
-}
-
-#: Readable names of the keys found in audit details.
-DETAIL_LABELS = {
-    "name": _l("Territory name"),
-    "presentation": _l("Presentation"),
-    "locales": _l("Offered languages"),
-    "default_locale": _l("Default language"),
-    "timezone": _l("Time zone"),
-    "primary_color": _l("Main colour"),
-    "accent_color": _l("Accent colour"),
-    "logo": _l("Logo"),
-    "banner": _l("Banner image"),
-    "plugins": _l("Enabled plugins"),
-    "plugin_settings": _l("Plugin settings"),
-    "old_role": _l("Former role"),
-    "new_role": _l("New role"),
-    "person": _l("Person"),
-    "page": _l("Page"),
-    "fields": _l("Changed fields"),
-    "created": _l("First version"),
-    "characters": _l("Characters"),
-    "activity_names": _l("Names in the activity feed"),
-}
 
 ROLE_LABELS = {
     Role.MEMBER: _l("Member"),
@@ -105,55 +59,8 @@ LOGO_EXTENSIONS = ("png", "jpg", "jpeg", "webp")
 COLOR_FIELDS = ("primary_color", "accent_color")
 
 
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
-
-
 def role_label(role: Role | str) -> str:
     return str(ROLE_LABELS[Role(role)])
-
-
-def target_label(entry: AuditEntry) -> str:
-    if not entry.target_type:
-        return "—"
-    label = str(TARGET_LABELS.get(entry.target_type, entry.target_type))
-    if entry.target_type == "territorysettings" or not entry.target_id:
-        return label
-    return f"{label} #{entry.target_id}"
-
-
-def _shown(value, key: str = "") -> str:
-    if value is None or value == "" or value == [] or value == {}:
-        return "—"
-    if key in ("old_role", "new_role") and value in {r.value for r in Role}:
-        return role_label(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = str(value)
-    return text if len(text) <= 200 else text[:199] + "…"
-
-
-def describe_details(details: dict | None) -> list[tuple[str, str]]:
-    """The details of an audit entry as (label, text) pairs; a change reads "old → new"."""
-    details = details or {}
-    rows = []
-    changes = details.get("changes")
-    if isinstance(changes, dict):
-        for key in sorted(changes):
-            change = changes[key]
-            if isinstance(change, dict) and "old" in change:
-                text = f"{_shown(change.get('old'), key)} → {_shown(change.get('new'), key)}"
-            else:
-                text = _shown(change, key)
-            rows.append((str(DETAIL_LABELS.get(key, key)), text))
-    for key in sorted(details):
-        if isinstance(changes, dict) and key in ("changes", "fields"):
-            continue
-        rows.append((str(DETAIL_LABELS.get(key, key)), _shown(details[key], key)))
-    return rows
 
 
 # --- validation, shared by the forms and the services --------------------------------

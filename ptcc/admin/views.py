@@ -165,7 +165,7 @@ def audit_log():
     prefixes = sorted({action.split(".", 1)[0] for action in actions if "." in action})
     form.action.choices = (
         [("", _("All actions"))]
-        + [(prefix, _("Everything about “%(prefix)s”", prefix=prefix)) for prefix in prefixes]
+        + [(prefix, services.group_label(prefix)) for prefix in prefixes]
         + [(action, services.action_label(action)) for action in actions]
     )
     page = services.audit_entries(current_user, action=form.action.data or "", page=page_number())

@@ -28,6 +28,24 @@ def build_territory(content: dict) -> list[str]:
     create_legal_details(content.get("legal"))
     lines = [f"{len(people)} people (1 administrator, 1 moderator), all verified"]
     lines += create_organisations(content, people)
+    lines += import_communes()
+    return lines
+
+
+def import_communes() -> list[str]:
+    """The territory's communes from the official list (its tenant.toml's ``[communes]``), which
+    also links the organisations to theirs; skipped with a line when the list is not installed."""
+    from ptcc.communes.services import import_from_source
+    from ptcc.communes.source import SourceError
+
+    try:
+        report = import_from_source()
+    except SourceError as exc:
+        return [f"communes not imported: {exc}"]
+    lines = [f"{report.total} communes from the official list, {report.linked} organisations linked to theirs"]
+    if report.unmatched:
+        lines.append("organisations whose commune is not on the list: "
+                     + ", ".join(f"{item.slug} ({item.commune})" for item in report.unmatched))
     return lines
 
 

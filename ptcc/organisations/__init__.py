@@ -90,6 +90,20 @@ def ptcc_search_sources():
 
 
 @hookimpl
+def ptcc_open_data_datasets():
+    from ptcc.plugins import Dataset
+
+    return [Dataset(
+        title=_("Directory of organisations"),
+        description=_("The organisations that are members of the territory: name, kind, circle, commune and its "
+                      "INSEE code, topics, presentation, website, RNA, SIREN and SIRET numbers. JSON-LD follows "
+                      "schema.org (Organization, NGO for associations). No personal data."),
+        formats={"CSV": "organisations.open_data_csv", "JSON": "organisations.open_data_json",
+                 "JSON-LD": "organisations.open_data_json_ld"},
+    )]
+
+
+@hookimpl
 def ptcc_personal_data(user):
     from ptcc.organisations.personal_data import export
 

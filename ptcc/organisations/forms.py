@@ -92,6 +92,18 @@ class OrganisationForm(Form):
             raise ValidationError(problem)
 
 
+class OrganisationCommuneForm(OrganisationForm):
+    """The same, in a territory that has imported its communes: the commune is one of them
+    (its INSEE code; ``commune.choices`` set by the view). ``communes.js`` turns the select
+    into an autocomplete; without JavaScript it stays a select."""
+
+    commune = SelectField(
+        _l("Commune"), validators=[DataRequired(_l("Choose the commune where the organisation is based."))],
+        # The service checks the choice (by INSEE code, or by name for older clients).
+        validate_choice=False,
+        description=_l("Type the first letters of its name or its postal code to narrow the list."))
+
+
 #: (legend, field names) in page order.
 ORGANISATION_SECTIONS = [
     (_l("Identity"), ["name", "kind", "circle", "description"]),

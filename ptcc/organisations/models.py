@@ -107,7 +107,15 @@ class Organisation(db.Model):
     circle: Mapped[Circle] = mapped_column(_enum_column(Circle, 10), default=Circle.FIRST)
     #: Markdown, rendered sanitised.
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The commune's name as shown: the official name once ``commune_code`` is set (kept in step
+    #: by ``ptcc communes import``), else the free text typed before the territory had its list.
     commune: Mapped[str] = mapped_column(sa.String(120), default="", index=True)
+    #: Code INSEE of the commune among the territory's (``communes.code``, ``ptcc.communes``);
+    #: None while the free-text ``commune`` matches none of them. Not a foreign key: SQLite adds
+    #: one only by rebuilding the table, whose DROP would cascade to memberships and missions;
+    #: ``ptcc communes import`` never removes a commune in use. Deferred: the search index's
+    #: migration loads organisations (and plugins' rows joined to them) before this column exists.
+    commune_code: Mapped[str | None] = mapped_column(sa.String(5), index=True, deferred=True)
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     #: Number of members the organisation says it has (not checked; shown as declared).
     declared_members: Mapped[int | None] = mapped_column(sa.Integer)

@@ -41,7 +41,7 @@ from ptcc.outbox.services import queue_templated_email
 from ptcc.web.urls import external_url
 
 #: Slugs that name pages of the module rather than an organisation.
-RESERVED_SLUGS = {"new", "mine", "queue", "invitations"}
+RESERVED_SLUGS = {"new", "mine", "queue", "invitations", "open-data"}
 MAX_TOPICS = 10
 MAX_DECLARED_MEMBERS = 10_000_000
 #: The profile fields, in form order; ``clean_profile`` checks each of them.
@@ -249,12 +249,31 @@ def resolve_topics(slugs, new_names) -> list[Topic]:
     return topics
 
 
+def _clean_commune(value) -> dict:
+    """``commune`` (the name shown) and ``commune_code``: one of the territory's communes, by
+    INSEE code (what the form's select sends) or by its exact name; free text while the
+    territory has not imported its communes (``ptcc communes import``)."""
+    from ptcc.communes import services as communes
+    from ptcc.communes.source import fold
+
+    text = _text({"commune": value}, "commune", 120, _("Give the commune where the organisation is based."))
+    if not communes.has_communes():
+        return {"commune": text, "commune_code": None}
+    found = communes.get(text)
+    if found is None:
+        named = [choice for choice in communes.choices() if choice.folded == fold(text)]
+        found = named[0] if len(named) == 1 else None
+    if found is None:
+        raise ServiceError(_("Choose a commune of the territory from the list."), field="commune")
+    return {"commune": found.name, "commune_code": found.code}
+
+
 def clean_profile(values: dict) -> dict:
     """Check and normalise every profile field; raises ServiceError naming the first bad field."""
     cleaned = {
         "name": _text(values, "name", 160, _("Give the organisation's name.")),
         "description": _text(values, "description", 20000),
-        "commune": _text(values, "commune", 120, _("Give the commune where the organisation is based.")),
+        **_clean_commune(values.get("commune")),
         "website": clean_website(values.get("website")),
         "declared_members": _clean_declared_members(values.get("declared_members")),
         "rna": _clean_identifier(identifiers.clean_rna, values.get("rna"), "rna"),

@@ -16,9 +16,16 @@ from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
 from ptcc.organisations import directory as directory_services
 from ptcc.organisations import services
-from ptcc.organisations.forms import ORGANISATION_SECTIONS, DirectoryFilterForm, OrganisationForm, RefusalForm
+from ptcc.organisations.forms import (
+    ORGANISATION_SECTIONS,
+    DirectoryFilterForm,
+    OrganisationCommuneForm,
+    OrganisationForm,
+    RefusalForm,
+)
 from ptcc.organisations.labels import KIND_LABELS, TEMPLATE_HELPERS
 from ptcc.organisations.models import OrganisationKind, OrganisationStatus, Topic
+from ptcc.web.datasets import kept_dataset
 from ptcc.web.forms import attach_error, page_number, service_transaction
 
 
@@ -71,7 +78,14 @@ def _profile_values(form: OrganisationForm) -> dict:
 
 
 def _profile_form(**kwargs) -> OrganisationForm:
-    form = OrganisationForm(**kwargs)
+    """The profile form; the commune is a select of the territory's communes once imported."""
+    from ptcc.communes import services as communes
+
+    if not communes.has_communes():
+        form = OrganisationForm(**kwargs)
+    else:
+        form = OrganisationCommuneForm(**kwargs)
+        form.commune.choices = [("", _("Choose a commune"))] + [(c.code, c.label) for c in communes.choices()]
     form.topics.choices = _topic_choices()
     return form
 
@@ -107,6 +121,7 @@ def edit(slug: str):
         **{name: getattr(organisation, name) for name in ("name", "description", "commune", "website",
                                                             "declared_members", "rna", "siren", "siret")},
         "kind": organisation.kind.value, "circle": organisation.circle.value,
+        **({"commune": organisation.commune_code or ""} if organisation.commune_code else {}),
         "topics": [topic.slug for topic in organisation.topics]})
     status = 200
     if form.validate_on_submit():
@@ -191,3 +206,27 @@ def refuse(slug: str):
 @login_required
 def resubmit(slug: str):
     return _act(slug, services.resubmit, _("The request of %(name)s was sent to the moderators again."))
+
+
+# --- the directory as open data ------------------------------------------------------
+
+
+def open_data_csv():
+    from ptcc.organisations import open_data
+
+    return kept_dataset("organisations.csv", "text/csv", lambda: open_data.as_csv(open_data.records()),
+                        download_name="organisations.csv")
+
+
+def open_data_json():
+    from ptcc.organisations import open_data
+
+    return kept_dataset("organisations.json", "application/json",
+                        lambda: open_data.as_json(open_data.records()))
+
+
+def open_data_json_ld():
+    from ptcc.organisations import open_data
+
+    return kept_dataset("organisations.jsonld", "application/ld+json",
+                        lambda: open_data.as_json_ld(open_data.records()))

@@ -32,6 +32,9 @@ class Tenant:
     #: Overrides PTCC_DATABASE_URL for this territory only.
     database_url: str = ""
     theme: dict = field(default_factory=dict)
+    #: The ``[communes]`` table: ``epci`` (SIRENs) and ``departements`` whose communes
+    #: ``ptcc communes import`` brings into the territory (``ptcc.communes.source``).
+    communes: dict = field(default_factory=dict)
 
     def to_toml(self) -> dict:
         data = {
@@ -46,6 +49,8 @@ class Tenant:
             data["database_url"] = self.database_url
         if self.theme:
             data["theme"] = dict(self.theme)
+        if self.communes:
+            data["communes"] = {key: list(value) for key, value in self.communes.items()}
         return data
 
 
@@ -78,9 +83,21 @@ def _tenant_from_toml(slug: str, data: dict) -> Tenant:
             plugins=tuple(data.get("plugins", [])),
             database_url=str(data.get("database_url", "")),
             theme=dict(data.get("theme", {})),
+            communes=_communes_table(slug, data.get("communes")),
         )
     except KeyError as exc:
         raise RegistryError(f"{slug}: missing key {exc.args[0]!r} in tenant.toml") from exc
+
+
+def _communes_table(slug: str, table) -> dict:
+    from ptcc.communes.source import parse_areas
+
+    try:
+        areas = parse_areas(table, f"{slug}/tenant.toml")
+    except ValueError as exc:
+        raise RegistryError(str(exc)) from exc
+    return {key: list(value) for key, value in (("epci", areas.epci), ("departements", areas.departements))
+            if value}
 
 
 class TenantRegistry:

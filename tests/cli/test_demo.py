@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -98,6 +99,15 @@ def test_demo_builds_both_territories_once(demo):
         assert n["sirens"] and n["invalid_sirens"] == [], slug
         assert n["with_topics"] == n["organisations"], slug
         assert n["pending_requests"] >= 1, slug
+
+    # Each territory's communes from the official list (make install), every organisation linked to its own.
+    if (ROOT / "node_modules/@etalab/decoupage-administratif/data/communes.json").is_file():
+        assert re.search(r"58 communes from the official list, \d+ organisations linked", output), output
+        assert output.count("communes from the official list") == 2 and "not on the list" not in output
+        with tenant_context("lyon", app=demo.app()):
+            from ptcc.organisations.models import Organisation
+
+            assert count(Organisation, Organisation.commune_code.is_(None)) == 0
 
     # Plugins add their own demo content where the territory enables them.
     assert "missions" in output

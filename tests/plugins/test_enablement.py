@@ -90,7 +90,7 @@ def test_open_data_lists_enabled_plugins_datasets(site):
     assert "Sample notes dataset" in alpha and 'href="/sample/notes.csv"' in alpha
     assert "Licence Ouverte" in alpha and "CSV" in alpha
     beta = site("beta").get("/open-data").get_data(as_text=True)
-    assert "Sample notes dataset" not in beta and 'class="empty"' in beta
+    assert "Sample notes dataset" not in beta and 'href="/organisations/open-data/organisations.csv"' in beta
 
 
 def test_activity_feed_shows_entries_of_enabled_plugins(site, in_plugin_territory, plugin_app):

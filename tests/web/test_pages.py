@@ -32,12 +32,14 @@ def test_every_page_has_a_labelled_search_form(alpha):
     assert 'role="search"' in html and '<label for="site-search">Search</label>' in html
 
 
-def test_open_data_page_without_plugins_has_an_empty_state(beta, territory_plugins):
+def test_open_data_page_without_plugins_lists_the_directory(beta, territory_plugins):
     territory_plugins("beta", [])
     response = beta.get("/open-data", headers={"Accept-Language": "en"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<h1>Open data</h1>" in html and "publishes no dataset yet" in html
+    # The core's own dataset: the directory (ptcc.organisations.open_data); no plugin's.
+    assert "<h1>Open data</h1>" in html and "Directory of organisations" in html
+    assert "publishes no dataset yet" not in html and "/missions/" not in html
 
 
 def test_activity_page_without_entries_has_an_empty_state(alpha):
