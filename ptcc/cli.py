@@ -22,8 +22,10 @@ def main() -> None:
 
 
 def register_commands(app) -> None:
+    from ptcc import cli_lifecycle
     from ptcc.cli_demo import demo_command
 
+    cli_lifecycle.register(tenant_group)
     app.cli.add_command(tenant_group)
     app.cli.add_command(db_group)
     app.cli.add_command(outbox_group)
@@ -53,7 +55,7 @@ def _selected_tenants(slugs: tuple[str, ...]) -> list[Tenant]:
 # --- ptcc tenant ---------------------------------------------------------------------
 
 
-@click.group("tenant", cls=AppGroup, help="Create and list territories.")
+@click.group("tenant", cls=AppGroup, help="Create, list, disable, export and delete territories.")
 def tenant_group():
     pass
 
@@ -275,7 +277,8 @@ def tenant_list():
         except Exception as exc:
             status = f"unreachable ({type(exc).__name__})"
         click.echo(f"{tenant.slug}\t{tenant.name}\thosts={','.join(tenant.hosts) or '-'}\t"
-                   f"db={_safe_url(state().engines.url_for(tenant))}\t{status}")
+                   f"db={_safe_url(state().engines.url_for(tenant))}\t{status}"
+                   + (", disabled" if tenant.disabled else ""))
 
 
 def _describe(exc: BaseException) -> str:

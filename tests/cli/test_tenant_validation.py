@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.cli.checkout import CODE
+
 
 @pytest.mark.parametrize("extra, message", [
     (("--admin-email", "pas-une-adresse"), "invalid e-mail address 'pas-une-adresse'"),
@@ -28,7 +30,7 @@ def test_a_bad_address_or_plugin_is_refused_and_nothing_is_created(platform, ext
 
 def test_the_console_script_refuses_an_unknown_plugin_with_a_clear_error(platform):
     result = platform.subprocess("tenant", "create", "lyon", "--name", "Lyon", "--admin-email", "a@lyon.example",
-                                 "--plugin", "forge", "--send-link")
+                                 "--plugin", "forge", "--send-link", **CODE)
     assert result.returncode == 1
     assert "Error: unknown plugin 'forge' (installed: volunteering)" in result.stderr
     assert "Traceback" not in result.stderr and not (platform.tenants / "lyon").exists()

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.cli.checkout import CODE
 from tests.cli.sandbox import Platform
 from tests.test_gunicorn import GUNICORN, ROOT, fetch, wait_until_ready
 
@@ -40,7 +41,7 @@ def test_every_worker_serves_a_territory_created_while_it_runs(tmp_path):
             platform.prepare_schema("gamma")
             created = platform.subprocess("tenant", "create", "gamma", "--name", "Territoire Gamma",
                                           "--host", "gamma.test", "--admin-email", "admin@gamma.example",
-                                          "--send-link")
+                                          "--send-link", **CODE)
             assert created.returncode == 0, created.stdout + created.stderr
             time.sleep(1.2)  # PTCC_TENANTS_RECHECK_SECONDS
 
