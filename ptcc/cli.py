@@ -15,9 +15,15 @@ from ptcc.tenancy import RegistryError, Tenant, state, tenant_context
 
 
 def main() -> None:
-    from ptcc.app import create_app
+    from flask.cli import routes_command, shell_command
 
-    cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=True, help="PTCC administration.")
+    from ptcc.app import create_app
+    from ptcc.cli_run import run_command
+
+    # Flask's shell and routes; its run, preceded by the territories' addresses (ptcc.cli_run).
+    cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False, help="PTCC administration.")
+    for command in (run_command, shell_command, routes_command):
+        cli.add_command(command)
     cli.main(prog_name="ptcc")
 
 
