@@ -124,3 +124,9 @@ def test_every_link_e_mailed_in_the_demo_carries_the_development_port(make_platf
     assert {url.split("/")[2] for url in links} >= {"lyon.localhost:5123", "broceliande.localhost:5123"}
     wrong = {url: subject for url, subject in links.items() if not re.match(r"https?://[^/]+:5123/", url)}
     assert not wrong
+
+
+def test_the_platform_page_links_each_territory_host_on_the_port_asked(client):
+    page = client.get("/", headers={"Host": "localhost:5123"}).get_data(as_text=True)
+    assert 'href="http://alpha.test:5123/"' in page and 'href="/t/alpha/"' in page
+    assert 'href="http://alpha.test/"' in client.get("/", headers={"Host": "localhost"}).get_data(as_text=True)
