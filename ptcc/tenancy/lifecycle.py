@@ -192,7 +192,7 @@ def _dump_database(url, work: Path) -> str:
         if tool is None:
             raise LifecycleError("pg_dump is not installed (Debian: apt-get install postgresql-client)")
         env = {**os.environ, "PGPASSWORD": url.password or os.environ.get("PGPASSWORD", "")}
-        libpq = url.set(drivername="postgresql", password=None, query={}).render_as_string(hide_password=False)
+        libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
         try:
             done = subprocess.run([tool, "--format=custom", "--no-owner", f"--file={work / member}", f"--dbname={libpq}"],
                                   env=env, capture_output=True, text=True, timeout=PG_DUMP_TIMEOUT)
