@@ -66,10 +66,10 @@ demo: install
 demo-reset: install
 	PTCC_OUTBOX_INLINE=1 PTCC_PLATFORM_URL=http://localhost:$(PORT) $(BIN)/ptcc demo --reset --yes
 
+# `ptcc run` prints every territory's addresses on $(PORT); e-mailed links carry $(PORT) too.
 run: demo
 	@echo ""
-	@echo "PTCC is starting on http://localhost:$(PORT)/ — the territories are listed there."
-	PTCC_OUTBOX_INLINE=1 PTCC_PLATFORM_URL=http://localhost:$(PORT) $(BIN)/ptcc run --host 127.0.0.1 --port $(PORT)
+	@PTCC_OUTBOX_INLINE=1 PTCC_PLATFORM_URL=http://localhost:$(PORT) $(BIN)/ptcc run --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)

@@ -48,8 +48,13 @@ def configure_tenancy(app: Flask) -> None:
     from ptcc.tenancy.sessions import TenantSessionInterface
     from ptcc.tenancy import TenancyState
 
-    registry = TenantRegistry(app.config["PTCC_TENANTS_PATH"])
-    app.extensions["ptcc"] = TenancyState(registry, TenantEngines(app.config))
+    recheck = app.config["PTCC_TENANTS_RECHECK_SECONDS"]
+    registry = TenantRegistry(app.config["PTCC_TENANTS_PATH"], recheck_seconds=recheck if recheck >= 0 else None)
+    engines = TenantEngines(app.config)
+    app.extensions["ptcc"] = TenancyState(registry, engines)
+    # A territory removed or changed on disk (another database, disabled): its engine and
+    # what was learnt about its database go.
+    registry.listeners.append(lambda changed: [engines.forget(tenant) for tenant in changed])
     app.session_interface = TenantSessionInterface()
     platform_hosts = app.config["PTCC_PLATFORM_HOSTS"]
     app.config["TRUSTED_HOSTS"] = None  # the resolver answers 404 to unknown hosts itself

@@ -15,15 +15,23 @@ from ptcc.tenancy import RegistryError, Tenant, state, tenant_context
 
 
 def main() -> None:
-    from ptcc.app import create_app
+    from flask.cli import routes_command, shell_command
 
-    cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=True, help="PTCC administration.")
+    from ptcc.app import create_app
+    from ptcc.cli_run import run_command
+
+    # Flask's shell and routes; its run, preceded by the territories' addresses (ptcc.cli_run).
+    cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False, help="PTCC administration.")
+    for command in (run_command, shell_command, routes_command):
+        cli.add_command(command)
     cli.main(prog_name="ptcc")
 
 
 def register_commands(app) -> None:
+    from ptcc import cli_lifecycle
     from ptcc.cli_demo import demo_command
 
+    cli_lifecycle.register(tenant_group)
     app.cli.add_command(tenant_group)
     app.cli.add_command(db_group)
     app.cli.add_command(outbox_group)
@@ -53,7 +61,7 @@ def _selected_tenants(slugs: tuple[str, ...]) -> list[Tenant]:
 # --- ptcc tenant ---------------------------------------------------------------------
 
 
-@click.group("tenant", cls=AppGroup, help="Create and list territories.")
+@click.group("tenant", cls=AppGroup, help="Create, list, disable, export and delete territories.")
 def tenant_group():
     pass
 
@@ -275,7 +283,8 @@ def tenant_list():
         except Exception as exc:
             status = f"unreachable ({type(exc).__name__})"
         click.echo(f"{tenant.slug}\t{tenant.name}\thosts={','.join(tenant.hosts) or '-'}\t"
-                   f"db={_safe_url(state().engines.url_for(tenant))}\t{status}")
+                   f"db={_safe_url(state().engines.url_for(tenant))}\t{status}"
+                   + (", disabled" if tenant.disabled else ""))
 
 
 def _describe(exc: BaseException) -> str:

@@ -103,16 +103,14 @@ def _close_other_connections(url) -> None:
 
 
 def _print_addresses(tenants, content, password) -> None:
+    from ptcc.tenancy.addresses import served_addresses
+
     platform = urlsplit(current_app.config["PTCC_PLATFORM_URL"])
-    port = f":{platform.port}" if platform.port else ""
     base = current_app.config["PTCC_PLATFORM_URL"].rstrip("/")
     click.echo("")
     click.echo(f"Open {base}/ to see every territory. Demo accounts (password: {password}):")
     for tenant in tenants:
-        urls = []
-        if current_app.config["PTCC_PATH_PREFIX"]:
-            urls.append(f"{base}/t/{tenant.slug}/")
-        urls += [f"{platform.scheme}://{host}{port}/" for host in tenant.hosts]
+        urls = served_addresses(tenant, current_app.config, platform.port, platform.scheme, base)
         click.echo(f"  {tenant.name}: {'  or  '.join(urls)}")
         for person in content[tenant.slug]["people"]:
             if person["role"] in ("admin", "moderator"):

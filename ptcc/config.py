@@ -19,6 +19,10 @@ class DefaultConfig:
     PTCC_ENV = "development"
     #: Folder holding one ``<slug>/tenant.toml`` per territory.
     PTCC_TENANTS_PATH = "tenants"
+    #: Each process looks at most this often (seconds) whether a tenant.toml was added,
+    #: changed or removed, and reads the folder again if so: ``ptcc tenant create``,
+    #: ``disable`` and ``delete`` need no restart. 0: at every request; negative: never.
+    PTCC_TENANTS_RECHECK_SECONDS = 2
     #: Folder for databases, uploads, the generated secret key and file mail.
     PTCC_INSTANCE_PATH = "instance"
     #: Database URL template with ``{tenant}``; empty means one SQLite file per

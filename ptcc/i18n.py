@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
+from babel import Locale, dates
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import Domain, LazyString, format_date, format_datetime, get_domain, get_locale, get_timezone
+from flask_babel import Domain, LazyString, get_domain, get_locale, get_timezone
 from flask_login import current_user
 
 from ptcc.tenancy import has_tenant
@@ -107,19 +111,75 @@ def install_template_gettext(app) -> None:
 FORMATTED_ENTRIES = 4096
 
 
+#: Named formats; any other value is a Babel pattern, used as given.
+NAMED_FORMATS = ("short", "medium", "long", "full")
+#: The locale whose calendar conventions a language's dates follow: English dates are
+#: written day first ("1 January 2027", 24-hour clock), as in the rest of Europe.
+DATE_LOCALES = {"en": "en_GB"}
+
+
+def date_locale(locale=None) -> Locale:
+    """The Babel locale that formats dates in ``locale`` (the request's by default)."""
+    locale = Locale.parse(locale or get_locale() or "fr")
+    return Locale.parse(DATE_LOCALES.get(str(locale), str(locale)))
+
+
+def date_pattern(fmt: str, locale: Locale, day: int) -> str:
+    """The Babel pattern of a named date format, with the French ordinal of the first day of
+    the month ("1er janvier", "1er janv."; the numeric short form stays "01/01/2027")."""
+    if fmt not in NAMED_FORMATS:
+        return fmt
+    pattern = dates.get_date_format(fmt, locale=locale).pattern
+    if day == 1 and locale.language == "fr" and "'" not in pattern:
+        pattern = _LONE_DAY.sub("d'er'", pattern)
+    return pattern
+
+
+_LONE_DAY = re.compile(r"(?<!d)d(?!d)")
+
+
+def format_day(value, fmt: str = "medium", locale=None, tzinfo=None) -> str:
+    """A date, or a datetime's day in ``tzinfo`` (the request's time zone by default)."""
+    locale = date_locale(locale)
+    if isinstance(value, datetime):
+        value = _localised(value, tzinfo).date()
+    return dates.format_date(value, date_pattern(fmt, locale, value.day), locale=locale)
+
+
+def format_moment(value: datetime, fmt: str = "medium", locale=None, tzinfo=None) -> str:
+    """A datetime in ``tzinfo`` (the request's time zone by default), its day as ``format_day``."""
+    locale = date_locale(locale)
+    local = _localised(value, tzinfo)
+    if fmt not in NAMED_FORMATS:
+        return dates.format_datetime(local, fmt, locale=locale)
+    return (dates.get_datetime_format(fmt, locale=locale).replace("'", "")
+            .replace("{0}", dates.format_time(local, fmt, tzinfo=local.tzinfo, locale=locale))
+            .replace("{1}", dates.format_date(local.date(), date_pattern(fmt, locale, local.day), locale=locale)))
+
+
+def _localised(value: datetime, tzinfo=None) -> datetime:
+    """``value`` (naive values are UTC, as the database keeps them) in ``tzinfo``."""
+    zone = tzinfo or (get_timezone() if has_app_context() else dt_timezone.utc)
+    if not isinstance(value, datetime):  # a date given to the datetime filter: its midnight
+        value = datetime.combine(value, datetime.min.time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt_timezone.utc)
+    return value.astimezone(zone)
+
+
 def formatted_datetime(value, fmt: str = "medium") -> str:
-    """The ``datetime`` filter: ``flask_babel.format_datetime``, remembered.
+    """The ``datetime`` filter: ``format_moment``, remembered.
 
     Babel takes tens of microseconds per date (patterns, time zone, locale data), and a feed
     shows the same entries' dates at every request. Only the arguments and the request's
     language and time zone decide the text, and all of them are the key.
     """
-    return _remembered(format_datetime, value, fmt) if value else ""
+    return _remembered(format_moment, value, fmt) if value else ""
 
 
 def formatted_date(value, fmt: str = "medium") -> str:
-    """The ``date`` filter: ``flask_babel.format_date``, remembered."""
-    return _remembered(format_date, value, fmt) if value else ""
+    """The ``date`` filter: ``format_day``, remembered."""
+    return _remembered(format_day, value, fmt) if value else ""
 
 
 def _remembered(formatter, value, fmt: str) -> str:

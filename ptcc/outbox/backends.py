@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import smtplib
 import sys
-from email.message import EmailMessage
+from email import message_from_bytes, policy
+from email.message import EmailMessage, Message
 from email.utils import make_msgid
 from pathlib import Path
 
@@ -19,12 +20,37 @@ def build_email(sender: str, recipient: str, subject: str, body: str) -> EmailMe
     return message
 
 
+#: Headers that say how the message is encoded: the console shows it decoded, so they are left out.
+TRANSPORT_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
+
+
+def readable(message: Message) -> str:
+    """The message as a person reads it: each header decoded (RFC 2047) on one line, the
+    text body decoded (quoted-printable, base64) with its lines as written, so that a link
+    is whole and can be clicked in a terminal."""
+    if not isinstance(message, EmailMessage):  # parsed with the compat32 policy: parse again
+        message = message_from_bytes(message.as_bytes(), policy=policy.default)
+    lines = [f"{name}: {' '.join(str(value).split())}" for name, value in message.items()
+             if name.lower() not in TRANSPORT_HEADERS]
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        body = "(no text part)"
+    else:
+        try:
+            body = part.get_content()
+        except (LookupError, ValueError):  # an unknown charset: the bytes, decoded leniently
+            body = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+    return "\n".join(lines) + "\n\n" + body.rstrip("\n") + "\n"
+
+
 class ConsoleBackend:
+    """Prints each message decoded (``readable``), for development: what a mail client would show."""
+
     def __init__(self, config, stream=None):
         self.stream = stream or sys.stdout
 
     def send(self, message: EmailMessage) -> None:
-        self.stream.write(message.as_string() + "\n" + "-" * 72 + "\n")
+        self.stream.write(readable(message) + "-" * 72 + "\n")
         self.stream.flush()
 
 

@@ -48,3 +48,17 @@ def external_url(endpoint: str, **values) -> str:
     adapter = app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     url = adapter.build(endpoint, values, force_external=True)
     return f"{url}#{quote(anchor, safe='')}" if anchor else url
+
+
+def served_addresses(tenant: Tenant, config, port: int | None, scheme: str = "http",
+                     platform_base: str | None = None) -> list[str]:
+    """Where a server on ``port`` answers for ``tenant``: each of its hosts, then its
+    ``/t/<slug>/`` address (when ``PTCC_PATH_PREFIX`` allows it) under ``platform_base``,
+    by default the first platform host on the same port."""
+    default = {"http": 80, "https": 443}.get(scheme)
+    suffix = f":{port}" if port and port != default else ""
+    urls = [f"{scheme}://{host}{suffix}/" for host in tenant.hosts]
+    if config["PTCC_PATH_PREFIX"] and (platform_base or config["PTCC_PLATFORM_HOSTS"]):
+        base = platform_base or f"{scheme}://{config['PTCC_PLATFORM_HOSTS'][0]}{suffix}"
+        urls.append(f"{base.rstrip('/')}/t/{tenant.slug}/")
+    return urls

@@ -1,15 +1,25 @@
-"""The registry of territories: one ``tenant.toml`` per folder under PTCC_TENANTS_PATH."""
+"""The registry of territories: one ``tenant.toml`` per folder under PTCC_TENANTS_PATH.
+
+A running server notices a territory created, edited, disabled or removed by the CLI without
+a restart (``TenantRegistry.refresh``): each process looks at the folder's files at most once
+every ``PTCC_TENANTS_RECHECK_SECONDS`` and reads them again only when one of them changed.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import tomli_w
+
+log = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
@@ -35,6 +45,9 @@ class Tenant:
     #: The ``[communes]`` table: ``epci`` (SIRENs) and ``departements`` whose communes
     #: ``ptcc communes import`` brings into the territory (``ptcc.communes.source``).
     communes: dict = field(default_factory=dict)
+    #: ``ptcc tenant disable``: every page answers 503 "temporarily unavailable", nothing of
+    #: the territory is read, until ``ptcc tenant enable``.
+    disabled: bool = False
 
     def to_toml(self) -> dict:
         data = {
@@ -47,6 +60,8 @@ class Tenant:
         }
         if self.database_url:
             data["database_url"] = self.database_url
+        if self.disabled:
+            data["disabled"] = True
         if self.theme:
             data["theme"] = dict(self.theme)
         if self.communes:
@@ -73,6 +88,9 @@ def _tenant_from_toml(slug: str, data: dict) -> Tenant:
         default_locale = data.get("default_locale", locales[0] if locales else "fr")
         if default_locale not in locales:
             raise RegistryError(f"{slug}: default_locale {default_locale!r} is not offered")
+        disabled = data.get("disabled", False)
+        if not isinstance(disabled, bool):
+            raise RegistryError(f"{slug}: disabled must be true or false, not {disabled!r}")
         return Tenant(
             slug=slug,
             name=str(data["name"]),
@@ -84,6 +102,7 @@ def _tenant_from_toml(slug: str, data: dict) -> Tenant:
             database_url=str(data.get("database_url", "")),
             theme=dict(data.get("theme", {})),
             communes=_communes_table(slug, data.get("communes")),
+            disabled=disabled,
         )
     except KeyError as exc:
         raise RegistryError(f"{slug}: missing key {exc.args[0]!r} in tenant.toml") from exc
@@ -101,15 +120,74 @@ def _communes_table(slug: str, table) -> dict:
 
 
 class TenantRegistry:
-    """Read-only view of the territories known when the registry was loaded."""
+    """The territories of the tenants folder, as last read.
 
-    def __init__(self, root: Path | str):
+    ``recheck_seconds``: how often ``refresh`` may look at the folder again (None: never, the
+    registry then changes only through ``reload`` and ``write``).
+    """
+
+    def __init__(self, root: Path | str, recheck_seconds: float | None = None):
         self.root = Path(root)
         self._tenants: dict[str, Tenant] = {}
         self._by_host: dict[str, Tenant] = {}
+        self.recheck_seconds = recheck_seconds
+        #: Called with the territories that a refresh removed or changed (their former
+        #: description), so that what was kept for them (engines) is let go of.
+        self.listeners: list = []
+        self._seen: tuple = ()
+        self._next_check = 0.0
+        self._refreshing = threading.Lock()
         self.reload()
 
+    def files_signature(self) -> tuple:
+        """What changes when a ``tenant.toml`` appears, is replaced or goes: (folder, inode,
+        mtime, size) of each. One ``scandir`` and a ``stat`` per territory; nothing is read."""
+        found = []
+        try:
+            entries = os.scandir(self.root)
+        except OSError:
+            return ()
+        with entries:
+            for entry in entries:
+                try:
+                    st = os.stat(os.path.join(entry.path, "tenant.toml"))
+                except OSError:  # not a folder, or no tenant.toml (yet)
+                    continue
+                found.append((entry.name, st.st_ino, st.st_mtime_ns, st.st_size))
+        return tuple(sorted(found))
+
+    def refresh(self) -> bool:
+        """Read the folder again if ``recheck_seconds`` have passed since the last look and a
+        file changed; True when the registry changed. At most one look per interval and
+        process, whatever the requests (a flood of unknown hosts scans no more often); a
+        thread that finds another one looking goes on with the registry as it is. A file that
+        does not read keeps the registry as it was (logged once per change)."""
+        if self.recheck_seconds is None or time.monotonic() < self._next_check:
+            return False
+        if not self._refreshing.acquire(blocking=False):
+            return False
+        try:
+            self._next_check = time.monotonic() + self.recheck_seconds
+            signature = self.files_signature()
+            if signature == self._seen:
+                return False
+            before = self._tenants
+            try:
+                self.reload()
+            except (RegistryError, OSError) as exc:
+                self._seen = signature
+                log.error("tenants folder %s not reloaded, the territories stay as they were: %s", self.root, exc)
+                return False
+            changed = [tenant for slug, tenant in before.items() if self._tenants.get(slug) != tenant]
+            for listener in self.listeners:
+                listener(changed)
+            return True
+        finally:
+            self._refreshing.release()
+
     def reload(self) -> None:
+        # Taken before reading: a file replaced while the others are read is seen next time.
+        signature = self.files_signature()
         tenants: dict[str, Tenant] = {}
         by_host: dict[str, Tenant] = {}
         if self.root.is_dir():
@@ -127,7 +205,7 @@ class TenantRegistry:
                         )
                     by_host[host] = tenant
                 tenants[slug] = tenant
-        self._tenants, self._by_host = tenants, by_host
+        self._tenants, self._by_host, self._seen = tenants, by_host, signature
 
     def __iter__(self) -> Iterator[Tenant]:
         return iter(self._tenants.values())

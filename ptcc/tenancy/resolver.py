@@ -47,6 +47,8 @@ class TenantResolverMiddleware:
         self.allow_prefix = allow_prefix
 
     def resolve(self, environ) -> tuple[str, Tenant | None]:
+        # Territories created, changed or removed by the CLI since: rate-limited (registry.py).
+        self.registry.refresh()
         host = split_host(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
         tenant = self.registry.by_host(host)
         if tenant is not None:
@@ -78,8 +80,37 @@ def bind_request_tenant():
         abort(404)
     if site == "platform" and request.endpoint not in PLATFORM_ENDPOINTS:
         abort(404)
+    if site == "tenant" and g.ptcc_tenant.disabled and request.endpoint != "static":
+        return territory_unavailable()
     if site == "tenant" and request.endpoint != "static":
         from ptcc.tenancy import state
 
         if not state().engines.is_migrated(g.ptcc_tenant):
             abort(503)
+
+
+#: Seconds a client is asked to wait before trying a disabled territory again.
+RETRY_AFTER_SECONDS = 3600
+
+
+def territory_unavailable():
+    """The 503 page of a disabled territory (``ptcc tenant disable``). Drawn as a platform
+    page: nothing of the territory is read, its database may be being exported or removed."""
+    from flask_babel import gettext as _
+
+    from ptcc.web.errors import render_error
+
+    g.ptcc_tenant = None
+    response, code = render_error(503, _("This territory is temporarily unavailable. Please come back later."))
+    if isinstance(response, dict):
+        from flask import jsonify
+
+        response = jsonify(response)
+    else:
+        from flask import make_response
+
+        response = make_response(response)
+    response.status_code = code
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response

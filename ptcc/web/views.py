@@ -40,8 +40,16 @@ def platform_index():
     """The platform's own page: the list of its territories."""
     if has_tenant():
         abort(404)
+    from urllib.parse import urlsplit
+
+    from ptcc.tenancy.addresses import served_addresses
+
     territories = sorted(state().registry, key=lambda t: t.name)
-    return render_template("web/platform.html", territories=territories)
+    # Each territory's own host on the port this page was asked on (the development port).
+    port = urlsplit(request.host_url).port
+    addresses = {t.slug: served_addresses(t, current_app.config, port, request.scheme)[:len(t.hosts)]
+                 for t in territories}
+    return render_template("web/platform.html", territories=territories, addresses=addresses)
 
 
 @not_cached  # says that this worker answers, without reading any database

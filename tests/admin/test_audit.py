@@ -82,8 +82,8 @@ def test_times_are_shown_in_the_territory_time_zone(admin_client, in_territory):
                                   created_at=datetime(2024, 1, 15, 12, 0, tzinfo=timezone.utc), details={}))
         db.session.commit()
     html = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert "Jan 15, 2024" in html
-    assert "1:00:00" in html and "7:00:00" not in html  # Europe/Paris, UTC+1 in winter
+    assert "15 Jan 2024, 13:00:00" in html  # Europe/Paris, UTC+1 in winter (English dates: day first, 24 h)
+    assert "15 Jan 2024, 12:00:00" not in html
     assert 'datetime="2024-01-15T12:00:00+00:00"' in html
 
     with in_territory("alpha"):

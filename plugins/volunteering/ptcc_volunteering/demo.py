@@ -12,10 +12,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from ptcc.db import utcnow
+from ptcc.demo.dates import SATURDAY, demo_day
 from ptcc.extensions import db
 
-#: (organisation, title, description, skills, commune, first day offset, days, availability, needed, contact,
-#:  answers as (person e-mail, status, message))
+#: (organisation, title, description, skills, commune, first day, days, availability, needed, contact,
+#:  answers as (person e-mail, status, message)). The first day is days from today, or
+#:  (days, weekday): the first such weekday (0 Monday … 6 Sunday) from then, for missions whose
+#:  text names the day ("samedi de 10 h à 18 h", "rangement le dimanche soir").
 MISSIONS = [
     ("Jardins partagés de la Guillotière", "Chantier de printemps au jardin Bahadourian",
      "Préparer les parcelles collectives avant les semis : **désherbage**, paillage, réparation des bacs en "
@@ -35,7 +38,7 @@ MISSIONS = [
      "04 72 00 00 00", []),
     ("La Fabrique des Pentes", "Festival des Pentes : tenir la buvette et l'accueil",
      "Deux jours de concerts et d'ateliers dans la cour de la Fabrique. Créneaux de trois heures : buvette, "
-     "accueil du public, rangement le dimanche soir.", ["accueil", "logistique"], "Lyon", 30, 2, "", 12,
+     "accueil du public, rangement le dimanche soir.", ["accueil", "logistique"], "Lyon", (30, SATURDAY), 2, "", 12,
      "festival@fabrique-pentes.example.org",
      [("sophie.nguyen@lyon.demo", "accepted", ""), ("aicha.diallo@lyon.demo", "pending", "Plutôt le samedi.")]),
     ("Le Lyon Commun", "Relire et corriger les articles du numéro d'été",
@@ -44,7 +47,8 @@ MISSIONS = [
      "quelques heures à votre rythme", 2, "redaction@lyon-commun.example.org", []),
     ("Les Canuts Numériques", "Install party : libérer les vieux ordinateurs",
      "Installer un système libre sur des ordinateurs donnés par des entreprises avant leur redistribution à "
-     "des familles. Binômes débutant·e / confirmé·e.", ["informatique", "logiciels libres"], "Lyon", 45, 1,
+     "des familles. Binômes débutant·e / confirmé·e.", ["informatique", "logiciels libres"], "Lyon",
+     (45, SATURDAY), 1,
      "samedi de 10 h à 18 h", 6, "contact@canuts-numeriques.example.org", []),
 ]
 
@@ -74,7 +78,7 @@ def build_demo_missions() -> list[str]:
         author = db.session.scalar(sa.select(User).join(Membership, Membership.user_id == User.id).where(
             Membership.organisation_id == organisation.id, Membership.status == MembershipStatus.ACTIVE)
             .order_by(Membership.id))
-        starts_on = today + timedelta(days=offset) if offset is not None else None
+        starts_on = demo_day(today, offset) if offset is not None else None
         mission = Mission(
             organisation=organisation, title=title, description=description, commune=commune,
             starts_on=starts_on, ends_on=starts_on + timedelta(days=days - 1) if starts_on else None,
