@@ -8,7 +8,7 @@ table cannot be matched here: the import links the existing organisations and li
 ones it cannot match).
 
 Revision ID: e3c8a1f5d204
-Revises: b5d2e8c41f70
+Revises: e7a3c5d91b42
 Create Date: 2026-12-01 22:40:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'e3c8a1f5d204'
-down_revision = 'b5d2e8c41f70'
+down_revision = 'e7a3c5d91b42'
 branch_labels = None
 depends_on = None
 

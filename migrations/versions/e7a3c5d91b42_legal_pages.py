@@ -2,7 +2,7 @@
 accepted at sign-up, whose names the activity feed shows
 
 Revision ID: e7a3c5d91b42
-Revises: b5d2e8c41f70
+Revises: e7a1c9d35b20
 Create Date: 2026-12-01 22:30:00
 """
 
@@ -12,7 +12,7 @@ import ptcc.db
 
 
 revision = 'e7a3c5d91b42'
-down_revision = 'b5d2e8c41f70'
+down_revision = 'e7a1c9d35b20'
 branch_labels = None
 depends_on = None
 
