@@ -22,5 +22,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('territory_settings', schema=None) as batch_op:
-        batch_op.drop_column('banner_filename')
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE territory_settings DROP COLUMN banner_filename')
+    else:
+        op.drop_column('territory_settings', 'banner_filename')

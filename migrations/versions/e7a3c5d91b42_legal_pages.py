@@ -58,13 +58,18 @@ def upgrade():
                                       server_default=''))
 
 
+def _drop_column(table, column):
+    if op.get_bind().dialect.name == 'sqlite':
+        # In place (SQLite 3.35+): a batch rebuild of users would cascade-delete memberships.
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+    else:
+        op.drop_column(table, column)
+
+
 def downgrade():
-    with op.batch_alter_table('activity_entries', schema=None) as batch_op:
-        batch_op.drop_column('organisation_label')
-    with op.batch_alter_table('territory_settings', schema=None) as batch_op:
-        batch_op.drop_column('activity_names')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('terms_version')
-        batch_op.drop_column('terms_accepted_at')
+    _drop_column('activity_entries', 'organisation_label')
+    _drop_column('territory_settings', 'activity_names')
+    _drop_column('users', 'terms_version')
+    _drop_column('users', 'terms_accepted_at')
     op.drop_table('legal_pages')
     op.drop_table('legal_details')
