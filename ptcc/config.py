@@ -74,6 +74,8 @@ class DefaultConfig:
     PTCC_RESET_MAX_AGE = 2 * 3600
     PTCC_INVITE_MAX_AGE = 14 * 24 * 3600
     PTCC_PER_PAGE = 20
+    #: Reports one person may send to the moderators in an hour (``ptcc.reports``).
+    PTCC_REPORTS_PER_HOUR = 10
     PTCC_MAX_LOGO_BYTES = 512 * 1024
     #: Anonymous visitors' pages kept per data version (ptcc.web.page_cache): at most this
     #: many seconds (pages that depend on the clock: a mission's date passing), 0 to render

@@ -36,6 +36,12 @@ ACTION_LABELS = {
     "user.role_changed": _l("Role changed"),
     "account.deleted": _l("Account deleted"),
     "account.admin_created": _l("First administrator created"),
+    "account.deactivated": _l("Account deactivated"),
+    "account.reactivated": _l("Account reactivated"),
+    "report.created": _l("Content reported"),
+    "report.content_hidden": _l("Reported content hidden"),
+    "report.dismissed": _l("Report dismissed"),
+    "report.content_restored": _l("Hidden content shown again"),
     "organisation.requested": _l("Organisation asked to join"),
     "organisation.approved": _l("Organisation approved"),
     "organisation.refused": _l("Organisation refused"),
@@ -56,6 +62,7 @@ TARGET_LABELS = {
     "user": _l("Person"),
     "organisation": _l("Organisation"),
     "membership": _l("Membership"),
+    "report": _l("Report"),
 }
 
 #: Readable names of the keys found in audit details.
@@ -73,6 +80,12 @@ DETAIL_LABELS = {
     "old_role": _l("Former role"),
     "new_role": _l("New role"),
     "person": _l("Person"),
+    "self_service": _l("By the person themselves"),
+    "content": _l("Content"),
+    "title": _l("Title"),
+    "reason": _l("Reason"),
+    "decision": _l("Moderator's reason"),
+    "reports": _l("Reports closed"),
 }
 
 ROLE_LABELS = {
