@@ -208,7 +208,8 @@ def hide_content(actor, entry: Report, reason: str) -> list[Report]:
            title=entry.object_title, decision=reason, reports=len(closed))
     for owner in reportable.owners(content):
         queue_templated_email(owner.email, "reports/email/content_hidden", owner.locale, person=owner,
-                              report=entry, kind=type_label(entry.content_type), reason=reason)
+                              report=entry, kind=type_label(entry.content_type), reason=reason,
+                              title=_printable(entry.object_title))
     return closed
 
 
@@ -234,13 +235,18 @@ def restore_content(actor, entry: Report, reason: str) -> None:
            title=entry.object_title, decision=reason)
 
 
+def _printable(text: str) -> str:
+    """A title fit for a subject line (the outbox refuses what is not printable, such as U+00A0)."""
+    return "".join(ch if ch.isprintable() else " " for ch in text or "")
+
+
 def _tell_reporter(entry: Report) -> None:
     reporter = db.session.get(User, entry.reporter_id) if entry.reporter_id else None
     if reporter is None or reporter.is_deactivated:
         return
     queue_templated_email(reporter.email, "reports/email/outcome", reporter.locale, person=reporter,
                           report=entry, kind=type_label(entry.content_type),
-                          hidden=entry.status == ReportStatus.HIDDEN)
+                          title=_printable(entry.object_title), hidden=entry.status == ReportStatus.HIDDEN)
 
 
 # --- personal data -------------------------------------------------------------------------

@@ -37,6 +37,9 @@ def test_report_hide_life_cycle(alpha, person, make_org, make_user, in_territory
     assert sent.status_code == 302 and sent.headers["Location"].endswith(f"/organisations/{slug}")
     assert reports_in(in_territory) == [(ORG, org_id, reporter.id, "open", "")]
 
+    assert "1 report waits for a moderator" in moderator_client.get("/dashboard").get_data(as_text=True)
+    assert "/reports/" in moderator_client.get("/admin/").get_data(as_text=True)
+    assert "report waits" not in reporter_client.get("/dashboard").get_data(as_text=True)
     queue = moderator_client.get("/reports/").get_data(as_text=True)
     assert "Shady Shop" in queue and "Spam or advertising" in queue
     report_id = only_report_id(in_territory)
@@ -150,9 +153,9 @@ def test_reports_are_rate_limited_per_person(app, person, make_org, make_user, m
 
 
 def test_hiding_closes_every_open_report_about_the_content(person, make_org, make_user, in_territory, outbox):
-    owner = make_user(tenant="alpha")
-    org_id, _slug = make_org(owner)
-    first, first_client = person("member")
+    owner = make_user(tenant="alpha")  # French, the territory's language
+    org_id, _slug = make_org(owner, name="Café\u00a0du coin")  # a no-break space, unfit for a subject line
+    first, first_client = person("member", locale="")
     second, second_client = person("member")
     _moderator, moderator_client = person("moderator")
     first_client.submit(report_url(org_id), {"reason": "spam"})
