@@ -1,4 +1,4 @@
-"""people and reports: deactivated accounts, hidden organisations, content reports
+"""people and reports: deactivated accounts, hidden organisations and activity entries, content reports
 
 Revision ID: e3a91c5d7b20
 Revises: b5d2e8c41f70
@@ -23,6 +23,9 @@ def upgrade():
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hidden_at', ptcc.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('hidden_reason', sa.Text(), nullable=False, server_default=''))
+
+    with op.batch_alter_table('activity_entries', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hidden', sa.Boolean(), nullable=False, server_default=sa.false()))
 
     op.create_table('content_reports',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -64,6 +67,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_content_reports_created_at'))
         batch_op.drop_index('ix_content_reports_content')
     op.drop_table('content_reports')
+
+    with op.batch_alter_table('activity_entries', schema=None) as batch_op:
+        batch_op.drop_column('hidden')
 
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_column('hidden_reason')

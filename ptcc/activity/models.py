@@ -30,3 +30,5 @@ class ActivityEntry(db.Model):
     #: The actor's name when the entry was written (kept if the account goes).
     actor_label: Mapped[str] = mapped_column(sa.String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    #: Left out of the feed while the moderators hide what it links to (``hide_entries_about``).
+    hidden: Mapped[bool] = mapped_column(default=False)

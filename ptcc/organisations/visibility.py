@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ptcc.activity.services import hide_entries_about
 from ptcc.db import utcnow
 from ptcc.extensions import db
 from ptcc.organisations.models import Organisation, OrganisationStatus
@@ -22,13 +23,13 @@ def hide(organisation: Organisation, reason: str) -> None:
     """Hide the organisation from everyone but the moderators and its members; flush."""
     organisation.hidden_at = organisation.hidden_at or utcnow()
     organisation.hidden_reason = (reason or "").strip()
-    db.session.flush()
+    hide_entries_about("organisations.show", {"slug": organisation.slug})
 
 
 def unhide(organisation: Organisation) -> None:
     organisation.hidden_at = None
     organisation.hidden_reason = ""
-    db.session.flush()
+    hide_entries_about("organisations.show", {"slug": organisation.slug}, hidden=False)
 
 
 def reportable_type():

@@ -379,17 +379,23 @@ def forget_user(user) -> None:
 # --- reports (ptcc.reports): moderators may hide a mission ---------------------------
 
 
+def hide_entries_about(endpoint: str, url_values: dict, hidden: bool = True) -> None:
+    from ptcc.activity.services import hide_entries_about as hide
+
+    hide(endpoint, url_values, hidden)
+
+
 def hide_mission(mission: Mission, reason: str) -> None:
     """Hide the mission from everyone but the moderators and its organisation's members; flush."""
     mission.hidden_at = mission.hidden_at or utcnow()
     mission.hidden_reason = (reason or "").strip()
-    db.session.flush()
+    hide_entries_about("volunteering.show", {"mission_id": mission.id})
 
 
 def unhide_mission(mission: Mission) -> None:
     mission.hidden_at = None
     mission.hidden_reason = ""
-    db.session.flush()
+    hide_entries_about("volunteering.show", {"mission_id": mission.id}, hidden=False)
 
 
 def reportable_type():

@@ -12,7 +12,14 @@ def test_a_reported_mission_is_hidden_everywhere_but_for_moderators_and_members(
     from ptcc.audit.models import AuditEntry
     from ptcc.reports.models import Report
 
+    from ptcc.activity.services import publish
+    from ptcc_volunteering.notifications import MISSION_PUBLISHED
+
     mission_id = cast["mission"]
+    with in_request("alpha"):
+        publish(MISSION_PUBLISHED, "Distribution alimentaire", "volunteering.show", {"mission_id": mission_id})
+        db.session.commit()
+    assert "Distribution alimentaire" in alpha.get("/activity").get_data(as_text=True)
     volunteer = signed_in(cast["volunteer"])
     page = volunteer.get(f"/missions/{mission_id}").get_data(as_text=True)
     report_url = f"/reports/new/volunteering.mission/{mission_id}"
@@ -33,6 +40,7 @@ def test_a_reported_mission_is_hidden_everywhere_but_for_moderators_and_members(
     assert "Distribution alimentaire" not in alpha.get("/search?q=Distribution").get_data(as_text=True)
     assert "Distribution alimentaire" not in alpha.get("/missions/open-data/missions.csv").get_data(as_text=True)
     assert alpha.get(f"/api/volunteering/missions/{mission_id}").status_code == 404
+    assert "Distribution alimentaire" not in alpha.get("/activity").get_data(as_text=True)
     member_page = signed_in(cast["member"]).get(f"/missions/{mission_id}").get_data(as_text=True)
     assert "The event does not exist" in member_page
     assert moderating.get(f"/missions/{mission_id}").status_code == 200
@@ -48,6 +56,7 @@ def test_a_reported_mission_is_hidden_everywhere_but_for_moderators_and_members(
     assert moderating.submit(f"/reports/{report_id}/restore", {"reason": "Confirmed by the town"}).status_code == 302
     assert alpha.get(f"/missions/{mission_id}").status_code == 200
     assert "Distribution alimentaire" in alpha.get("/search?q=Distribution").get_data(as_text=True)
+    assert "Distribution alimentaire" in alpha.get("/activity").get_data(as_text=True)
 
 
 def test_a_mission_nobody_may_see_cannot_be_reported(cast, signed_in, make_organisation, make_mission):
