@@ -31,4 +31,4 @@ class ActivityEntry(db.Model):
     actor_label: Mapped[str] = mapped_column(sa.String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     #: Left out of the feed while the moderators hide what it links to (``hide_entries_about``).
-    hidden: Mapped[bool] = mapped_column(default=False)
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -133,7 +133,8 @@ class Organisation(db.Model):
     #: only moderators and its members see it then.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Why the moderators hid it; told to its owners.
-    hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: (A server default only: rows written behind the ORM at an older revision need not name it.)
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, server_default="")
 
     topics: Mapped[list[Topic]] = relationship(secondary=organisation_topics, order_by=Topic.name)
     memberships: Mapped[list["Membership"]] = relationship(

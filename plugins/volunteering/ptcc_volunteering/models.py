@@ -70,7 +70,7 @@ class Mission(db.Model):
     #: organisation's members see it then.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Why the moderators hid it; told to the organisation's owners.
-    hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, server_default="")
 
     organisation = relationship("Organisation", lazy="joined")
     created_by = relationship("User")

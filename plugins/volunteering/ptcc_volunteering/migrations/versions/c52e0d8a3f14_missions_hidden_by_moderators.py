@@ -21,6 +21,12 @@ def upgrade():
         batch_op.add_column(sa.Column('hidden_at', ptcc.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('hidden_reason', sa.Text(), nullable=False, server_default=''))
 
+    # The missions' search documents now depend on ``hidden_at``, and on the organisations' (the
+    # core's e3a91c5d7b20): whichever of the two revisions runs second fills them.
+    from ptcc.search.rebuild import fill_from_migration
+
+    fill_from_migration(op.get_bind(), kinds=["volunteering.mission"])
+
 
 def downgrade():
     with op.batch_alter_table('volunteering_missions', schema=None) as batch_op:
