@@ -12,3 +12,4 @@ bp.add_url_rule("/people/<int:user_id>/deactivate", "deactivate", views.deactiva
 bp.add_url_rule("/people/<int:user_id>/reactivate", "reactivate", views.reactivate, methods=["GET", "POST"])
 bp.add_url_rule("/people/<int:user_id>/delete", "delete_person", views.delete_person, methods=["GET", "POST"])
 bp.add_url_rule("/audit", "audit_log", views.audit_log)
+bp.add_url_rule("/style-guide", "style_guide", views.style_guide, methods=["GET", "POST"])

@@ -24,10 +24,16 @@ from ptcc.web.redirects import safe_next
 from ptcc.web.theme import theme_stylesheet, theme_version
 
 
+#: Entries of the activity feed shown on the home page.
+HOME_ACTIVITY = 5
+
+
 def index():
     if not has_tenant():
         return platform_index()
-    return render_template("web/home.html", blocks=blocks("ptcc_home_blocks"))
+    from ptcc.web.pages import latest_activity
+
+    return render_template("web/home.html", blocks=blocks("ptcc_home_blocks"), latest=latest_activity(HOME_ACTIVITY))
 
 
 def platform_index():
@@ -71,6 +77,31 @@ def logo():
     if not filename:
         abort(404)
     return send_from_directory(upload_folder(), filename, max_age=300)
+
+
+#: The typeface's files (ptcc/web/assets.py copies them): their names never change content.
+FONTS_FOLDER = Path(__file__).resolve().parent / "static" / "vendor" / "fonts"
+FONT_CACHE_SECONDS = 365 * 24 * 3600
+
+
+@not_cached  # a file, not a page
+def font(filename: str):
+    """A woff2 file of the typeface, kept a year by browsers (ptcc.css links them)."""
+    if not filename.endswith(".woff2") or "/" in filename:
+        abort(404)
+    response = send_from_directory(FONTS_FOLDER, filename, max_age=FONT_CACHE_SECONDS)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
+
+
+def banner():
+    """The home page's banner image. Pages link it at ``?v=<file name>``: a new image has a
+    new name, so any address is kept a day."""
+    filename = territory_settings().banner_filename
+    if not filename:
+        abort(404)
+    return send_from_directory(upload_folder(), filename, max_age=24 * 3600)
 
 
 def set_language():
