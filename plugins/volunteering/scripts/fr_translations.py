@@ -206,10 +206,3 @@ FR.update({
     "All my commitments": "Tous mes engagements",
 })
 
-# Missions hidden by the moderators (ptcc.reports).
-FR.update({
-    "Hidden by the moderators.": "Masquée par les modérateurs.",
-    "Only the organisation's members and the territory's moderators see this mission. The moderators gave this reason:":
-        "Seuls les membres de l'organisation et les modérateurs du territoire voient cette mission. "
-        "Les modérateurs ont donné ce motif :",
-})
