@@ -1,7 +1,7 @@
 """people and reports: deactivated accounts, hidden organisations and activity entries, content reports
 
 Revision ID: e3a91c5d7b20
-Revises: b5d2e8c41f70
+Revises: e7a1c9d35b20
 Create Date: 2026-12-01 22:40:00
 """
 
@@ -11,7 +11,7 @@ import ptcc.db
 
 
 revision = 'e3a91c5d7b20'
-down_revision = 'b5d2e8c41f70'
+down_revision = 'e7a1c9d35b20'
 branch_labels = None
 depends_on = None
 
