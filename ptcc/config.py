@@ -83,6 +83,8 @@ class DefaultConfig:
     PTCC_COMMUNES_SOURCE = "node_modules/@etalab/decoupage-administratif/data"
     #: Requests to the communes autocomplete per client address (one per key typed, debounced).
     PTCC_COMMUNES_SEARCH_LIMIT = "120 per minute"
+    #: Reports one person may send to the moderators in an hour (``ptcc.reports``).
+    PTCC_REPORTS_PER_HOUR = 10
     PTCC_MAX_LOGO_BYTES = 512 * 1024
     #: The home page's banner image (with the logo, under MAX_CONTENT_LENGTH).
     PTCC_MAX_BANNER_BYTES = 1024 * 1024

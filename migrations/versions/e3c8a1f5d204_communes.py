@@ -13,6 +13,8 @@ Create Date: 2026-12-01 22:40:00
 """
 
 from alembic import op
+
+from ptcc.migration_ops import drop_columns
 import sqlalchemy as sa
 
 revision = 'e3c8a1f5d204'
@@ -42,11 +44,7 @@ def upgrade():
 
 def downgrade():
     op.drop_index(op.f('ix_organisations_commune_code'), table_name='organisations')
-    if op.get_bind().dialect.name == 'sqlite':
-        # SQLite 3.35+ drops a column in place (alembic's own drop_column would rebuild the table).
-        op.execute('ALTER TABLE organisations DROP COLUMN commune_code')
-    else:
-        op.drop_column('organisations', 'commune_code')
+    drop_columns('organisations', 'commune_code')
     with op.batch_alter_table('communes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_communes_folded_name'))
     op.drop_table('communes')

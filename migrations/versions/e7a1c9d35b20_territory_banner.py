@@ -6,6 +6,8 @@ Create Date: 2026-12-01 22:45:00
 """
 
 from alembic import op
+
+from ptcc.migration_ops import drop_columns
 import sqlalchemy as sa
 
 
@@ -22,7 +24,4 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'sqlite':
-        op.execute('ALTER TABLE territory_settings DROP COLUMN banner_filename')
-    else:
-        op.drop_column('territory_settings', 'banner_filename')
+    drop_columns('territory_settings', 'banner_filename')

@@ -7,6 +7,8 @@ Create Date: 2026-12-01 22:30:00
 """
 
 from alembic import op
+
+from ptcc.migration_ops import drop_columns
 import sqlalchemy as sa
 import ptcc.db
 
@@ -58,18 +60,9 @@ def upgrade():
                                       server_default=''))
 
 
-def _drop_column(table, column):
-    if op.get_bind().dialect.name == 'sqlite':
-        # In place (SQLite 3.35+): a batch rebuild of users would cascade-delete memberships.
-        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
-    else:
-        op.drop_column(table, column)
-
-
 def downgrade():
-    _drop_column('activity_entries', 'organisation_label')
-    _drop_column('territory_settings', 'activity_names')
-    _drop_column('users', 'terms_version')
-    _drop_column('users', 'terms_accepted_at')
+    drop_columns('activity_entries', 'organisation_label')
+    drop_columns('territory_settings', 'activity_names')
+    drop_columns('users', 'terms_version', 'terms_accepted_at')
     op.drop_table('legal_pages')
     op.drop_table('legal_details')

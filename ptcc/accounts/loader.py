@@ -21,7 +21,8 @@ from ptcc.tenancy import current_tenant, has_tenant
 
 #: What is kept of a person: every column but the password hash.
 CACHED_COLUMNS = ("id", "email", "display_name", "role", "locale", "email_verified_at", "auth_version",
-                  "created_at", "last_login_at", "terms_accepted_at", "terms_version")
+                  "created_at", "last_login_at", "terms_accepted_at", "terms_version",
+                  "deactivated_at")
 
 
 def load_user(user_id: str) -> User | None:
@@ -35,7 +36,7 @@ def load_user(user_id: str) -> User | None:
     if slug != current_tenant.slug:
         return None
     user = person(numeric_id)
-    if user is None or user.auth_version != auth_version:
+    if user is None or user.auth_version != auth_version or user.is_deactivated:
         return None
     return user
 

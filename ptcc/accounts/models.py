@@ -55,12 +55,23 @@ class User(UserMixin, db.Model):
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Which terms: the date of their last change (``ptcc.legal.services.terms_version``).
     terms_version: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: Set by an administrator: the account can no longer sign in; what it published stays.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_deactivated(self) -> bool:
+        return self.deactivated_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        # Flask-Login's notion: ``login_user`` refuses an inactive account.
+        return self.deactivated_at is None
 
     @property
     def is_verified(self) -> bool:

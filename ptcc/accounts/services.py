@@ -118,6 +118,10 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password or ""):
         return None
+    if user.is_deactivated:
+        # Told only to whoever knows the password: a stranger learns nothing about the address.
+        raise ServiceError(_("This account was deactivated by the territory's administrators: it can no "
+                             "longer sign in. Write to them if you think this is a mistake."))
     user.last_login_at = utcnow()
     db.session.flush()
     return user
@@ -138,7 +142,7 @@ def request_password_reset(email: str) -> None:
 @composer(RESET_KIND)
 def compose_password_reset(email: str) -> tuple[str, str] | None:
     user = find_by_email(email)
-    if user is None:
+    if user is None or user.is_deactivated:
         return None
     token = make_token("reset", {"uid": user.id, "fp": _password_fingerprint(user)})
     return render_templated_email("accounts/email/reset", user.locale, user=user,
@@ -161,7 +165,7 @@ def user_for_password_token(purpose: str, token: str) -> User:
         user = db.session.get(User, int(data["uid"]))
     except (BadToken, KeyError, TypeError, ValueError):
         user = None
-    if user is None or _password_fingerprint(user) != data.get("fp"):
+    if user is None or user.is_deactivated or _password_fingerprint(user) != data.get("fp"):
         raise ServiceError(_("This link is invalid, has expired or was already used. Ask for a new one."))
     return user
 
@@ -216,20 +220,39 @@ def personal_data(actor: User) -> dict:
     return data
 
 
+def active_admin_ids(lock: bool = False) -> set[int]:
+    """The administrators who can still sign in; ``lock`` makes changes to them take turns
+    (PostgreSQL; on SQLite the writing request holds the database's lock already)."""
+    query = sa.select(User.id).where(User.role == Role.ADMIN, User.deactivated_at.is_(None))
+    if lock:
+        query = query.with_for_update(key_share=True)
+    return set(db.session.scalars(query))
+
+
 def delete_account(actor: User, password: str) -> None:
     """Erase the account after its password is confirmed; plugins clean up first."""
     require_signed_in(actor)
     if not actor.check_password(password or ""):
         raise ServiceError(_("The password is not correct."), field="password")
-    if actor.role == Role.ADMIN:
-        admins = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == Role.ADMIN))
-        if admins <= 1:
+    erase_account(actor)
+
+
+def erase_account(user: User, by: User | None = None) -> None:
+    """Erase ``user``'s account and personal data, as they would themselves (``by`` None) or as an
+    administrator does (``ptcc.admin.accounts``). Plugins clean up first and may refuse; what the
+    person published on behalf of an organisation stays with it. The last administrator stays."""
+    if user.role == Role.ADMIN and not (active_admin_ids(lock=True) - {user.id}):
+        if by is None:
             raise ServiceError(_("You are the territory's only administrator: name another one before "
                                  "deleting your account."))
+        raise ServiceError(_("%(name)s is the territory's last administrator.", name=user.display_name))
     from ptcc.plugins.manager import plugin_manager
 
-    plugin_manager().hook("ptcc_before_user_delete")(user=actor)
+    plugin_manager().hook("ptcc_before_user_delete")(user=user)
     # The log keeps that an account was deleted, not whose it was.
-    record(None, "account.deleted", actor, self_service=True)
-    db.session.delete(actor)
+    if by is None:
+        record(None, "account.deleted", user, self_service=True)
+    else:
+        record(by, "account.deleted", user, self_service=False)
+    db.session.delete(user)
     db.session.flush()

@@ -97,7 +97,12 @@ def login():
         form.next.data = request.args.get("next", "")
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return render_template("accounts/login.html", form=form), 403
         if user is None:
             db.session.rollback()
             flash(_("The e-mail address or the password is not correct."), "error")

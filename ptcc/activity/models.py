@@ -32,3 +32,5 @@ class ActivityEntry(db.Model):
     #: The name of the organisation that acted, when one did (shown to everybody).
     organisation_label: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    #: Left out of the feed while the moderators hide what it links to (``hide_entries_about``).
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

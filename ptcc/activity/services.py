@@ -49,6 +49,18 @@ def publish(kind: str, subject: str, endpoint: str, url_values: dict | None = No
     return entry
 
 
+def hide_entries_about(endpoint: str, url_values: dict, hidden: bool = True) -> int:
+    """Hide (or show again) the entries linking to ``endpoint`` with these URL values: what the
+    moderators hid after a report (``ptcc_reportable_types``) leaves the feed too. Flush only."""
+    wanted = {key: value for key, value in url_values.items()}
+    entries = [entry for entry in db.session.scalars(sa.select(ActivityEntry).where(ActivityEntry.endpoint == endpoint))
+               if all((entry.url_values or {}).get(key) == value for key, value in wanted.items())]
+    for entry in entries:
+        entry.hidden = hidden
+    db.session.flush()
+    return len(entries)
+
+
 def visible_types() -> dict[str, ActivityType]:
     """Kind -> ActivityType, for the plugins active in the current territory."""
     found: dict[str, ActivityType] = {}
@@ -108,7 +120,7 @@ def feed_page(page: int = 1, per_page: int | None = None):
     types = visible_types()
     query = (
         sa.select(ActivityEntry)
-        .where(ActivityEntry.kind.in_(sorted(types)) if types else sa.false())
+        .where(ActivityEntry.kind.in_(sorted(types)) if types else sa.false(), ActivityEntry.hidden.is_(False))
         .order_by(ActivityEntry.created_at.desc(), ActivityEntry.id.desc())
     )
     result = db.paginate(query, page=max(page, 1), per_page=per_page or current_app.config["PTCC_PER_PAGE"],

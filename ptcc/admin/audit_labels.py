@@ -22,6 +22,12 @@ ACTION_LABELS = {
     "user.role_changed": _l("Role changed"),
     "account.deleted": _l("Account deleted"),
     "account.admin_created": _l("First administrator created"),
+    "account.deactivated": _l("Account deactivated"),
+    "account.reactivated": _l("Account reactivated"),
+    "report.created": _l("Content reported"),
+    "report.content_hidden": _l("Reported content hidden"),
+    "report.dismissed": _l("Report dismissed"),
+    "report.content_restored": _l("Hidden content shown again"),
     "organisation.requested": _l("Organisation asked to join"),
     "organisation.approved": _l("Organisation approved"),
     "organisation.refused": _l("Organisation refused"),
@@ -49,6 +55,7 @@ GROUP_LABELS = {
     "membership": _l("Members of organisations"),
     "invitation": _l("Invitations to organisations"),
     "legal": _l("Legal pages"),
+    "report": _l("Reports"),
 }
 
 #: Readable names of the things audit entries point at.
@@ -59,6 +66,7 @@ TARGET_LABELS = {
     "membership": _l("Membership"),
     "legalpage": _l("Legal page"),
     "legaldetails": _l("Legal details"),
+    "report": _l("Report"),
 }
 
 #: Readable names of the keys found in audit details and in their ``changes``.
@@ -102,6 +110,10 @@ FIELD_LABELS = {
     "created": _l("First version"),
     "characters": _l("Characters"),
     "activity_names": _l("Names in the activity feed"),
+    "content": _l("Content"),
+    "title": _l("Title"),
+    "decision": _l("Moderator's reason"),
+    "reports": _l("Reports closed"),
 }
 
 #: Where a key means something else in a group of actions.

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ptcc.accounts.models import Role
-from ptcc.admin import services
+from ptcc.accounts.forms import EmptyForm
+from ptcc.admin import accounts, services
 from ptcc.admin.forms import (
     LOGO_FIELDS,
     PLUGINS_SHOWN,
@@ -156,6 +157,45 @@ def change_role(user_id: int):
         status = 400
     return render_template("admin/change_role.html", form=form, person=person,
                            current_role=services.role_label(person.role)), status
+
+
+def _account_action(user_id: int, action: str):
+    """The confirmation page of an account action, and its POST."""
+    person = services.get_person(current_user, user_id)
+    name = person.display_name
+    form = EmptyForm()
+    status = 200
+    if form.validate_on_submit():
+        with service_transaction(form) as outcome:
+            {"deactivate": accounts.deactivate, "reactivate": accounts.reactivate,
+             "delete": accounts.delete}[action](current_user, person)
+        if outcome.refused:
+            status = 400
+        else:
+            flash({"deactivate": _("The account of %(name)s is deactivated; they were told by e-mail.", name=name),
+                   "reactivate": _("The account of %(name)s is active again; they were told by e-mail.", name=name),
+                   "delete": _("The account of %(name)s and their personal data were deleted.", name=name)}[action],
+                  "success")
+            return redirect(url_for("admin.people"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/account_action.html", form=form, person=person, action=action,
+                           role=services.role_label(person.role)), status
+
+
+@login_required
+def deactivate(user_id: int):
+    return _account_action(user_id, "deactivate")
+
+
+@login_required
+def reactivate(user_id: int):
+    return _account_action(user_id, "reactivate")
+
+
+@login_required
+def delete_person(user_id: int):
+    return _account_action(user_id, "delete")
 
 
 @login_required

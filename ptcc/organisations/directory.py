@@ -17,9 +17,11 @@ from ptcc.caching import cached_per_territory
 from ptcc.errors import ServiceError
 from ptcc.extensions import db
 from ptcc.organisations.models import Circle, Organisation, OrganisationKind, OrganisationStatus, Topic, organisation_topics
+from ptcc.organisations.visibility import PUBLIC
 from ptcc.search import Dependency, Document, SearchSource, dialect_of, matching, ranked, score, search_parameters
 
-APPROVED = Organisation.status == OrganisationStatus.APPROVED
+#: Approved and not hidden by the moderators (``ptcc.organisations.visibility``).
+APPROVED = PUBLIC
 
 
 def _approved():
@@ -128,7 +130,7 @@ SEARCH_KIND = "organisations.organisation"
 
 def _search_document(organisation: Organisation) -> Document | None:
     """Approved organisations are found by name (the title), commune, topics and description."""
-    if organisation.status != OrganisationStatus.APPROVED:
+    if not organisation.is_public:
         return None
     return Document(title=organisation.name,
                     body="\n".join([organisation.commune, *(topic.name for topic in organisation.topics),
@@ -144,7 +146,7 @@ def search_sources() -> list[SearchSource]:
     """What ``ptcc_search_sources`` declares for the organisations."""
     return [SearchSource(
         kind=SEARCH_KIND, model=Organisation, document=_search_document,
-        fields=("name", "commune", "description", "status", "topics"),
+        fields=("name", "commune", "description", "status", "hidden_at", "topics"),
         depends_on=(Dependency(Topic, _organisations_of_topics, fields=("name",)),),
         load=lambda: sa.select(Organisation).options(selectinload(Organisation.topics)),
     )]

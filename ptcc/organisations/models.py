@@ -137,6 +137,12 @@ class Organisation(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    #: Set when a moderator hides the organisation after a report (``ptcc.organisations.visibility``):
+    #: only moderators and its members see it then.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Why the moderators hid it; told to its owners.
+    #: (A server default only: rows written behind the ORM at an older revision need not name it.)
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, server_default="")
 
     topics: Mapped[list[Topic]] = relationship(secondary=organisation_topics, order_by=Topic.name)
     memberships: Mapped[list["Membership"]] = relationship(
@@ -149,6 +155,15 @@ class Organisation(db.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == OrganisationStatus.APPROVED
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """Seen by everyone: approved and not hidden by the moderators."""
+        return self.is_approved and not self.is_hidden
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

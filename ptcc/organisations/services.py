@@ -88,8 +88,8 @@ def user_organisations(user) -> list[Organisation]:
 
 
 def can_view(user, organisation: Organisation) -> bool:
-    """Approved organisations are public; others only for their members and the moderators."""
-    return (organisation.is_approved or has_role(user, Role.MODERATOR)
+    """Approved organisations are public unless hidden; others only for their members and the moderators."""
+    return (organisation.is_public or has_role(user, Role.MODERATOR)
             or is_active_member(user, organisation))
 
 

@@ -162,6 +162,18 @@ def ptcc_open_data_datasets():
 
 
 @hookspec
+def ptcc_reportable_types():
+    """Return the ``ReportableType`` objects for the content people may report.
+
+    Signed-in people report such content at ``/reports/new/<name>/<id>`` (include
+    ``reports/_report_link.html`` with ``report_type`` and ``report_id`` set to link
+    there); moderators then hide it (``hide``) or dismiss the report, and may show it
+    again (``unhide``). While hidden, the plugin's own pages, lists, search documents and
+    datasets must leave it out for everyone but the moderators and its owners.
+    """
+
+
+@hookspec
 def ptcc_default_settings():
     """Return the plugin's per-territory settings defaults: a dict of JSON values.
 

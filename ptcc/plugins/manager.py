@@ -22,7 +22,7 @@ ENTRY_POINT_GROUP = "ptcc.plugins"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
 #: Core modules, registered first and always enabled.
-CORE_MODULES = ("ptcc.web", "ptcc.accounts", "ptcc.communes", "ptcc.organisations", "ptcc.admin", "ptcc.legal")
+CORE_MODULES = ("ptcc.web", "ptcc.accounts", "ptcc.communes", "ptcc.organisations", "ptcc.admin", "ptcc.legal", "ptcc.reports")
 #: Hooks about a person's data run for every plugin whose tables exist in the territory,
 #: enabled or not: disabling a plugin keeps its data, which must still be exported or erased.
 PERSONAL_DATA_HOOKS = frozenset({"ptcc_personal_data", "ptcc_before_user_delete"})

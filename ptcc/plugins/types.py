@@ -87,3 +87,33 @@ class Dataset:
     #: or with ``(endpoint, url_values)``.
     formats: dict
     licence: str = "Licence Ouverte / Open Licence 2.0"
+
+
+@dataclass(frozen=True)
+class ReportableType:
+    """A kind of content people may report to the moderators (``ptcc_reportable_types``).
+
+    Every function runs inside the territory and a request; ``hide`` and ``unhide`` flush,
+    never commit (the reports service records the decision in the same transaction).
+    """
+
+    #: ``"<plugin>.<thing>"``, e.g. ``"volunteering.mission"``; part of the report page's address.
+    name: str
+    #: What the thing is called ("Mission"): a lazy string.
+    label: str
+    #: ``load(object_id) -> object | None``: the object of this territory, hidden or not.
+    load: Callable[[int], object | None]
+    #: ``title(obj) -> str``: plain text shown in the queue and in e-mails.
+    title: Callable[[object], str]
+    #: ``url(obj) -> str``: the object's page (for the moderators, who see it even hidden).
+    url: Callable[[object], str]
+    #: ``hide(obj, reason) -> None``: from then on only moderators and the object's owners see it.
+    hide: Callable[[object, str], None]
+    #: ``unhide(obj) -> None``: visible again under the usual rules.
+    unhide: Callable[[object], None]
+    #: ``is_hidden(obj) -> bool``.
+    is_hidden: Callable[[object], bool]
+    #: ``owners(obj) -> list of User``: told when it is hidden (none by default).
+    owners: Callable[[object], list] = lambda obj: []
+    #: ``may_report(obj, user) -> bool``: whether this person may see (hence report) the object.
+    may_report: Callable[[object, object], bool] = lambda obj, user: True

@@ -43,4 +43,8 @@ CASES = {
     "admin.change_role": Case(values=lambda v: {"user_id": v["admin_member_id"]},
                               form=lambda v: {"role": "moderator"}),
     "admin.audit_log": Case(),
+    # Deactivating and deleting end the person's sessions on purpose: after the others.
+    "admin.deactivate": Case(values=lambda v: {"user_id": v["admin_member_id"]}, last=True),
+    "admin.reactivate": Case(values=lambda v: {"user_id": v["admin_member_id"]}),
+    "admin.delete_person": Case(values=lambda v: {"user_id": v["admin_member_id"]}, last=True),
 }

@@ -164,3 +164,10 @@ def ptcc_before_user_delete(user):
     from ptcc_volunteering.services import forget_user
 
     forget_user(user)
+
+
+@hookimpl
+def ptcc_reportable_types():
+    from ptcc_volunteering.services import reportable_type
+
+    return [reportable_type()]

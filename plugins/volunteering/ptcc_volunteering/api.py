@@ -37,6 +37,6 @@ def missions():
 
 def mission(mission_id: int):
     found = services.get_mission(mission_id, current_user)
-    if not found.organisation.is_approved:
+    if not found.organisation.is_public or found.is_hidden:
         return render_error(404)
     return exports.public_record(found)

@@ -66,6 +66,11 @@ class Mission(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Set when a moderator hides the mission after a report: only moderators and the
+    #: organisation's members see it then.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Why the moderators hid it; told to the organisation's owners.
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, server_default="")
 
     organisation = relationship("Organisation", lazy="joined")
     created_by = relationship("User")
@@ -75,6 +80,10 @@ class Mission(db.Model):
     responses: Mapped[list["Response"]] = relationship(
         back_populates="mission", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Response.created_at")
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def is_open(self) -> bool:

@@ -36,7 +36,9 @@ def _public(include_closed: bool, include_past: bool, today) -> list[sa.ColumnEl
     """The conditions of ``public_missions`` on a select joining Mission to its Organisation;
     ``today`` is a date or a bound parameter (a statement built once, the day given at execution)."""
     Organisation, OrganisationStatus = _organisation_model()
-    conditions = [Organisation.status == OrganisationStatus.APPROVED]
+    from ptcc.organisations.visibility import PUBLIC
+
+    conditions = [PUBLIC, Mission.hidden_at.is_(None)]
     if not include_closed:
         conditions.append(Mission.status == MissionStatus.OPEN)
     if not include_past:
@@ -154,8 +156,8 @@ def _search_document(mission: Mission) -> Document | None:
     asks ``public_missions`` for it."""
     Organisation, OrganisationStatus = _organisation_model()
     organisation = mission.organisation
-    if (mission.status != MissionStatus.OPEN or organisation is None
-            or organisation.status != OrganisationStatus.APPROVED):
+    if (mission.status != MissionStatus.OPEN or mission.is_hidden or organisation is None
+            or not organisation.is_public):
         return None
     return Document(title=mission.title,
                     body="\n".join([organisation.name, mission.commune, *mission.skill_labels, mission.availability,
@@ -175,9 +177,9 @@ def search_sources() -> list[SearchSource]:
     Organisation, _status = _organisation_model()
     return [SearchSource(
         kind=SEARCH_KIND, model=Mission, document=_search_document,
-        fields=("title", "description", "commune", "availability", "status", "organisation_id", "organisation",
-                "skills"),
-        depends_on=(Dependency(Organisation, _missions_of_organisations, fields=("name", "status")),
+        fields=("title", "description", "commune", "availability", "status", "hidden_at", "organisation_id",
+                "organisation", "skills"),
+        depends_on=(Dependency(Organisation, _missions_of_organisations, fields=("name", "status", "hidden_at")),
                     Dependency(MissionSkill, _missions_of_skills, fields=("label",))),
         load=lambda: sa.select(Mission).options(selectinload(Mission.skills)),
     )]
@@ -276,9 +278,10 @@ def organisation_missions(organisation) -> list[Mission]:
 
 
 def find_organisation(slug: str):
-    Organisation, OrganisationStatus = _organisation_model()
-    return db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug,
-                                                            Organisation.status == OrganisationStatus.APPROVED))
+    from ptcc.organisations.visibility import PUBLIC
+
+    Organisation, _status = _organisation_model()
+    return db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug, PUBLIC))
 
 
 def responses_of(mission: Mission) -> dict[str, list[Response]]:

@@ -58,8 +58,18 @@ def postable_organisations(user) -> list:
 
 
 def is_visible(mission: Mission, user) -> bool:
-    """Missions of approved organisations are public; the others only to their members."""
-    return mission.organisation.is_approved or is_manager(user, mission.organisation)
+    """Missions of approved organisations are public unless hidden by the moderators; the others
+    only to the organisation's members, and to the moderators."""
+    organisation = mission.organisation
+    if organisation.is_public and not mission.is_hidden:
+        return True
+    if is_manager(user, organisation):
+        return True
+    from ptcc.accounts.models import Role
+    from ptcc.accounts.permissions import has_role
+
+    # Hidden after a report: the moderators still see what they decided about.
+    return organisation.is_approved and has_role(user, Role.MODERATOR)
 
 
 def get_mission(mission_id: int, user=None) -> Mission:
@@ -364,3 +374,47 @@ def forget_user(user) -> None:
     db.session.execute(sa.update(Mission).where(Mission.created_by_id == user.id).values(created_by_id=None))
     db.session.execute(sa.update(Response).where(Response.decided_by_id == user.id).values(decided_by_id=None))
     db.session.flush()
+
+
+# --- reports (ptcc.reports): moderators may hide a mission ---------------------------
+
+
+def hide_entries_about(endpoint: str, url_values: dict, hidden: bool = True) -> None:
+    from ptcc.activity.services import hide_entries_about as hide
+
+    hide(endpoint, url_values, hidden)
+
+
+def hide_mission(mission: Mission, reason: str) -> None:
+    """Hide the mission from everyone but the moderators and its organisation's members; flush."""
+    mission.hidden_at = mission.hidden_at or utcnow()
+    mission.hidden_reason = (reason or "").strip()
+    hide_entries_about("volunteering.show", {"mission_id": mission.id})
+
+
+def unhide_mission(mission: Mission) -> None:
+    mission.hidden_at = None
+    mission.hidden_reason = ""
+    hide_entries_about("volunteering.show", {"mission_id": mission.id}, hidden=False)
+
+
+def reportable_type():
+    """What ``ptcc_reportable_types`` declares for missions."""
+    from flask import url_for
+
+    from ptcc.organisations.services import owners
+    from ptcc.plugins import ReportableType
+    from ptcc_volunteering.i18n import _l
+
+    return ReportableType(
+        name="volunteering.mission",
+        label=_l("Volunteer mission"),
+        load=lambda object_id: db.session.get(Mission, object_id),
+        title=lambda mission: mission.title,
+        url=lambda mission: url_for("volunteering.show", mission_id=mission.id),
+        hide=hide_mission,
+        unhide=unhide_mission,
+        is_hidden=lambda mission: mission.is_hidden,
+        owners=lambda mission: owners(mission.organisation),
+        may_report=is_visible,
+    )

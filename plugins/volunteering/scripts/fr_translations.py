@@ -205,3 +205,4 @@ FR.update({
     "Answers waiting for your organisations": "Réponses en attente pour vos organisations",
     "All my commitments": "Tous mes engagements",
 })
+
