@@ -29,4 +29,8 @@ class ActivityEntry(db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     #: The actor's name when the entry was written (kept if the account goes).
     actor_label: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: The organisation the entry is about, if any: the feed shows it only while that
+    #: organisation is approved (hidden while suspended), and a merge moves it.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -41,6 +41,9 @@ ACTION_LABELS = {
     "organisation.refused": _l("Organisation refused"),
     "organisation.resubmitted": _l("Organisation asked again"),
     "organisation.updated": _l("Organisation profile changed"),
+    "organisation.suspended": _l("Organisation suspended"),
+    "organisation.reinstated": _l("Organisation reinstated"),
+    "organisation.merged": _l("Duplicate organisation merged"),
     "membership.accepted": _l("Join request accepted"),
     "membership.refused": _l("Join request refused"),
     "membership.changed": _l("Member's role changed"),
@@ -73,6 +76,14 @@ DETAIL_LABELS = {
     "old_role": _l("Former role"),
     "new_role": _l("New role"),
     "person": _l("Person"),
+    "reason": _l("Reason"),
+    "merged_name": _l("Merged organisation"),
+    "merged_id": _l("Merged organisation's number"),
+    "merged_slug": _l("Merged organisation's address"),
+    "memberships": _l("Memberships moved"),
+    "invitations": _l("Invitations moved"),
+    "topics_added": _l("Topics added"),
+    "other_records": _l("Other records moved"),
 }
 
 ROLE_LABELS = {

@@ -61,6 +61,12 @@ class OrganisationStatus(str, enum.Enum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+    #: Hidden by the moderators (``suspension_reason``); reinstating makes it approved again.
+    #: Everything public lists approved organisations only, so a suspended one is out of the
+    #: directory, the search index, the open data and the plugins' lists without a filter of its own.
+    SUSPENDED = "suspended"
+    #: Merged into another organisation (``merged_into_id``): a tombstone whose addresses redirect.
+    MERGED = "merged"
 
 
 class MembershipRole(str, enum.Enum):
@@ -129,6 +135,16 @@ class Organisation(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    #: Why the moderators suspended the organisation; told to its owners, shown to its members.
+    suspension_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: When the latest suspension started; cleared on reinstatement.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The moderator who suspended it.
+    suspended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: The organisation this one was merged into (status MERGED): its pages redirect there.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     topics: Mapped[list[Topic]] = relationship(secondary=organisation_topics, order_by=Topic.name)
     memberships: Mapped[list["Membership"]] = relationship(
@@ -137,10 +153,20 @@ class Organisation(db.Model):
         back_populates="organisation", cascade="all, delete-orphan", passive_deletes=True)
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
+    suspended_by = relationship("User", foreign_keys=[suspended_by_id])
+    merged_into = relationship("Organisation", remote_side=[id], foreign_keys=[merged_into_id])
 
     @property
     def is_approved(self) -> bool:
         return self.status == OrganisationStatus.APPROVED
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == OrganisationStatus.SUSPENDED
+
+    @property
+    def is_merged(self) -> bool:
+        return self.status == OrganisationStatus.MERGED
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

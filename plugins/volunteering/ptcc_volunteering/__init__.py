@@ -164,3 +164,10 @@ def ptcc_before_user_delete(user):
     from ptcc_volunteering.services import forget_user
 
     forget_user(user)
+
+
+@hookimpl
+def ptcc_organisations_merged(kept, merged):
+    from ptcc_volunteering.services import move_missions
+
+    move_missions(kept, merged)

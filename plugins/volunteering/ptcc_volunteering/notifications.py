@@ -37,7 +37,8 @@ def _send(user, template: str, **context) -> None:
 def _publish(kind: str, mission, actor) -> None:
     from ptcc.activity.services import publish
 
-    publish(kind, mission.title, "volunteering.show", {"mission_id": mission.id}, actor=actor)
+    publish(kind, mission.title, "volunteering.show", {"mission_id": mission.id}, actor=actor,
+            organisation=mission.organisation)
 
 
 def mission_published(mission, actor) -> None:
