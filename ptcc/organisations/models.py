@@ -137,13 +137,11 @@ class Organisation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     #: Why the moderators suspended the organisation; told to its owners, shown to its members.
     suspension_reason: Mapped[str] = mapped_column(sa.Text, default="")
-    #: When the latest suspension started; cleared on reinstatement.
+    #: When the latest suspension started; cleared on reinstatement (who did it: the audit log).
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: The moderator who suspended it.
-    suspended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     #: The organisation this one was merged into (status MERGED): its pages redirect there.
-    merged_into_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    #: No ON DELETE: an organisation that tombstones lead to is not deleted (nor is any, today).
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     topics: Mapped[list[Topic]] = relationship(secondary=organisation_topics, order_by=Topic.name)
@@ -153,7 +151,6 @@ class Organisation(db.Model):
         back_populates="organisation", cascade="all, delete-orphan", passive_deletes=True)
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
-    suspended_by = relationship("User", foreign_keys=[suspended_by_id])
     merged_into = relationship("Organisation", remote_side=[id], foreign_keys=[merged_into_id])
 
     @property

@@ -47,7 +47,7 @@ def suspend(actor, organisation: Organisation, reason: str) -> None:
     reason = clean_reason(reason, _("Explain the suspension in a sentence: the owners will read it."))
     organisation.status = OrganisationStatus.SUSPENDED
     organisation.suspension_reason = reason
-    organisation.suspended_by_id, organisation.suspended_at = actor.id, utcnow()
+    organisation.suspended_at = utcnow()
     db.session.flush()
     record(actor, "organisation.suspended", organisation, name=organisation.name, reason=reason)
     tell(owners(organisation), "organisation_suspended", organisation=organisation, reason=reason,
@@ -62,7 +62,7 @@ def reinstate(actor, organisation: Organisation) -> None:
     reason = organisation.suspension_reason
     organisation.status = OrganisationStatus.APPROVED
     organisation.suspension_reason = ""
-    organisation.suspended_by_id, organisation.suspended_at = None, None
+    organisation.suspended_at = None
     db.session.flush()
     record(actor, "organisation.reinstated", organisation, name=organisation.name, reason=reason)
     tell(owners(organisation), "organisation_reinstated", organisation=organisation,
