@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 import sqlalchemy as sa
@@ -46,7 +46,10 @@ def name_words(name: str) -> tuple[str, ...]:
 
 
 def names_alike(first: str, second: str) -> bool:
-    a, b = name_words(first), name_words(second)
+    return _words_alike(name_words(first), name_words(second))
+
+
+def _words_alike(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if not a or not b:
         return False
     if set(a) == set(b):
@@ -67,46 +70,58 @@ class Duplicate:
     reason: str
 
 
+class Candidates:
+    """The organisations a registration may duplicate, read in one query and indexed by
+    normalised commune and by identifier, so that a whole queue is checked at once."""
+
+    def __init__(self, public_only: bool = False):
+        statuses = [OrganisationStatus.APPROVED] if public_only else [
+            status for status in OrganisationStatus if status != OrganisationStatus.MERGED]
+        self.by_commune: dict[str, list[tuple[Duplicate, tuple[str, ...]]]] = {}
+        self.by_rna: dict[str, list[Duplicate]] = {}
+        self.by_siren: dict[str, list[Duplicate]] = {}
+        rows = db.session.execute(
+            sa.select(Organisation.id, Organisation.slug, Organisation.name, Organisation.commune,
+                      Organisation.status, Organisation.rna, Organisation.siren)
+            .where(Organisation.status.in_(statuses)).order_by(Organisation.id))
+        for row in rows:
+            found = Duplicate(row.id, row.slug, row.name, row.commune, row.status, "")
+            self.by_commune.setdefault(normalise(row.commune), []).append((found, name_words(row.name)))
+            if row.rna:
+                self.by_rna.setdefault(row.rna, []).append(found)
+            if row.siren:
+                self.by_siren.setdefault(row.siren, []).append(found)
+
+    def of(self, *, name: str, commune: str, rna: str = "", siren: str = "", exclude_id: int | None = None,
+           limit: int = 5) -> list[Duplicate]:
+        """Likely duplicates of an organisation named ``name`` in ``commune``, identifiers first."""
+        rna, siren = (rna or "").strip().upper(), (siren or "").strip()
+        found: dict[int, Duplicate] = {}
+        for reason, matches in (("rna", self.by_rna.get(rna, []) if rna else []),
+                                ("siren", self.by_siren.get(siren, []) if siren else [])):
+            for match in matches:
+                found.setdefault(match.id, replace(match, reason=reason))
+        commune_key = normalise(commune)
+        words = name_words(name)
+        if commune_key and words:
+            for match, their_words in self.by_commune.get(commune_key, []):
+                if match.id not in found and _words_alike(words, their_words):
+                    found[match.id] = replace(match, reason="name")
+        found.pop(exclude_id, None)
+        ordered = sorted(found.values(), key=lambda d: (d.reason == "name", d.name.casefold(), d.id))
+        return ordered[:limit]
+
+
 def likely_duplicates(*, name: str, commune: str, rna: str = "", siren: str = "", exclude_id: int | None = None,
                       public_only: bool = False, limit: int = 5) -> list[Duplicate]:
     """Organisations that may be the same as one named ``name`` in ``commune`` with these
     identifiers, identifiers first. Merged tombstones are never proposed; ``public_only``
     keeps approved organisations only (what a person who is not a moderator may be shown)."""
-    statuses = [OrganisationStatus.APPROVED] if public_only else [
-        status for status in OrganisationStatus if status != OrganisationStatus.MERGED]
-    commune_key = normalise(commune)
-    rna, siren = (rna or "").strip().upper(), (siren or "").strip()
-    conditions = []
-    if rna:
-        conditions.append(Organisation.rna == rna)
-    if siren:
-        conditions.append(Organisation.siren == siren)
-    if commune_key:
-        # Communes differ in case and accents at most: compare the candidates' in Python.
-        conditions.append(Organisation.commune != "")
-    if not conditions:
-        return []
-    query = (sa.select(Organisation.id, Organisation.slug, Organisation.name, Organisation.commune,
-                       Organisation.status, Organisation.rna, Organisation.siren)
-             .where(Organisation.status.in_(statuses), sa.or_(*conditions))
-             .order_by(Organisation.id))
-    if exclude_id is not None:
-        query = query.where(Organisation.id != exclude_id)
-    found: list[Duplicate] = []
-    for row in db.session.execute(query):
-        if rna and row.rna == rna:
-            reason = "rna"
-        elif siren and row.siren == siren:
-            reason = "siren"
-        elif commune_key and normalise(row.commune) == commune_key and names_alike(name, row.name):
-            reason = "name"
-        else:
-            continue
-        found.append(Duplicate(row.id, row.slug, row.name, row.commune, row.status, reason))
-    found.sort(key=lambda d: (d.reason == "name", d.name.casefold()))
-    return found[:limit]
+    return Candidates(public_only).of(name=name, commune=commune, rna=rna, siren=siren, exclude_id=exclude_id,
+                                      limit=limit)
 
 
-def duplicates_of(organisation: Organisation, **kwargs) -> list[Duplicate]:
-    return likely_duplicates(name=organisation.name, commune=organisation.commune, rna=organisation.rna,
-                             siren=organisation.siren, exclude_id=organisation.id, **kwargs)
+def duplicates_of(organisation: Organisation, candidates: Candidates | None = None, **kwargs) -> list[Duplicate]:
+    return (candidates or Candidates()).of(name=organisation.name, commune=organisation.commune,
+                                           rna=organisation.rna, siren=organisation.siren,
+                                           exclude_id=organisation.id, **kwargs)

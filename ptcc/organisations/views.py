@@ -143,7 +143,8 @@ def mine():
 @login_required
 def queue():
     organisations = services.pending_requests(current_user)
-    hints = {organisation.id: duplicates.duplicates_of(organisation) for organisation in organisations}
+    candidates = duplicates.Candidates()  # one query for the whole queue
+    hints = {organisation.id: duplicates.duplicates_of(organisation, candidates) for organisation in organisations}
     suspended = moderation.suspended_organisations(current_user)
     return render("organisations/queue.html", organisations=organisations, hints=hints, suspended=suspended)
 
