@@ -39,7 +39,9 @@ endif
 node_modules/.package-lock.json: package.json package-lock.json
 	@npm ci --no-audit --no-fund --silent > $(VENV)/npm.log 2>&1 || { cat $(VENV)/npm.log; echo "npm ci failed (above)"; exit 1; }
 
+# The typeface's woff2 files and the icons the templates use, copied into the static folder.
 assets: node_modules/.package-lock.json
+	@$(PYTHON) ptcc/web/assets.py > /dev/null
 
 install: $(BIN)/ptcc translations assets
 

@@ -73,6 +73,22 @@ def logo():
     return send_from_directory(upload_folder(), filename, max_age=300)
 
 
+#: The typeface's files (ptcc/web/assets.py copies them): their names never change content.
+FONTS_FOLDER = Path(__file__).resolve().parent / "static" / "vendor" / "fonts"
+FONT_CACHE_SECONDS = 365 * 24 * 3600
+
+
+@not_cached  # a file, not a page
+def font(filename: str):
+    """A woff2 file of the typeface, kept a year by browsers (ptcc.css links them)."""
+    if not filename.endswith(".woff2") or "/" in filename:
+        abort(404)
+    response = send_from_directory(FONTS_FOLDER, filename, max_age=FONT_CACHE_SECONDS)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
+
+
 def set_language():
     """Remember the chosen language.
 

@@ -51,7 +51,8 @@ def ordered_cases(app):
 
 def what_leaks(response) -> list[str]:
     """What in one answer belongs to beta, or shows the answer failed."""
-    body = response.get_data(as_text=True)
+    # Files (fonts, images) are bytes: read as text with replacement, markers are ASCII.
+    body = response.get_data().decode("utf-8", "replace")
     found = []
     if response.status_code >= 500:
         found.append(f"answered {response.status_code}")
