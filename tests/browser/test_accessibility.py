@@ -13,7 +13,9 @@ PUBLIC_PAGES = ["/", "/account/login", "/account/signup", "/account/reset", "/or
                 "/activity", "/does-not-exist"]
 SIGNED_IN_PAGES = ["/account/", "/account/delete", "/dashboard", "/organisations/new", "/organisations/mine",
                    "/organisations/la-fabrique-alpha/members", "/organisations/la-fabrique-alpha/edit",
-                   "/organisations/queue", "/admin/", "/admin/settings", "/admin/people", "/admin/audit"]
+                   "/organisations/queue", "/admin/", "/admin/settings", "/admin/people", "/admin/audit",
+                   "/organisations/la-fabrique-alpha/suspend",
+                   "/organisations/velo-alpha/merge?into=la-fabrique-alpha"]
 
 
 @pytest.fixture
