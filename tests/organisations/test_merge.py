@@ -82,7 +82,7 @@ def _pointing_at(organisation_id) -> dict[str, int]:
 
 
 def test_merge_moves_everything_and_leaves_nothing_pointing_at_the_duplicate(
-        app, duplicates, client_for, outbox, in_territory):
+        app, duplicates, client_for, make_user, outbox, in_territory):
     from ptcc_volunteering.models import Mission
 
     people = duplicates["people"]
@@ -142,6 +142,8 @@ def test_merge_moves_everything_and_leaves_nothing_pointing_at_the_duplicate(
 
         assert [hit.organisation_name for hit in queries.search_hits("atelier", 10)] == ["Les Amis du Vélo"]
     assert "merged_owner@example.org" in [mail["recipient"] for mail in outbox("alpha")]
+    audit = client_for(make_user(tenant="alpha", role="admin", locale="en")).get("/admin/audit").get_data(as_text=True)
+    assert "Duplicate organisation merged" in audit and "Merged organisation" in audit
 
 
 def test_a_merged_organisations_addresses_redirect_and_its_slug_stays_taken(

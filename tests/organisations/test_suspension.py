@@ -71,6 +71,8 @@ def test_suspension_hides_the_organisation_everywhere_until_reinstated(
         (owner.email, "Repair Café Croix-Rousse is reinstated")]
     assert REASON in mails[0]["body"]
     assert audit_actions(in_territory) == ["organisation.suspended", "organisation.reinstated"]
+    audit = client_for(make_user(tenant="alpha", role="admin", locale="en")).get("/admin/audit").get_data(as_text=True)
+    assert "Organisation suspended" in audit and "Organisation reinstated" in audit and REASON in audit
 
 
 def test_only_moderators_suspend_and_only_approved_organisations(app, make_user, make_organisation, client_for,
