@@ -124,6 +124,8 @@ def merge(slug: str):
     if posted:
         if preview is None or not confirm.validate_on_submit():
             status = 400
+            if not choose.into.errors:
+                choose.into.errors = [_("Choose the organisation to keep from the list.")]
         else:
             names = {"merged": merged.name, "kept": kept.name}
             kept_slug = kept.slug
