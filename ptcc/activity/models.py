@@ -31,6 +31,10 @@ class ActivityEntry(db.Model):
     actor_label: Mapped[str] = mapped_column(sa.String(120), default="")
     #: The name of the organisation that acted, when one did (shown to everybody).
     organisation_label: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: The organisation the entry is about, if any: the feed shows it only while that
+    #: organisation is approved (hidden while suspended), and a merge moves it.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     #: Left out of the feed while the moderators hide what it links to (``hide_entries_about``).
     hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

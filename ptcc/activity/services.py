@@ -27,8 +27,10 @@ def publish(kind: str, subject: str, endpoint: str, url_values: dict | None = No
     ``kind`` must be the name of an ``ActivityType`` returned by some plugin's
     ``ptcc_activity_types``; ``endpoint`` and ``url_values`` say where the entry
     links (built with ``url_for`` when the feed is shown). ``actor`` is the person
-    who acted, or None for the system; ``organisation`` the organisation it acted for, if
-    any: its name is shown to every reader, the person's only where the territory says so.
+    who acted, or None for the system; ``organisation`` the organisation it acted for or is
+    about, if any: its name is shown to every reader (the person's only where the territory
+    says so), the feed shows the entry only while it is approved (not while suspended), and
+    merging it into another moves the entry.
     """
     owner = plugin_manager().activity_kinds().get(kind)
     if owner is None:
@@ -43,6 +45,7 @@ def publish(kind: str, subject: str, endpoint: str, url_values: dict | None = No
         actor_id=actor.id if is_person else None,
         actor_label=(getattr(actor, "display_name", "") or "")[:120] if is_person else "",
         organisation_label=(getattr(organisation, "name", "") or "")[:200] if organisation is not None else "",
+        organisation_id=getattr(organisation, "id", None),
     )
     db.session.add(entry)
     db.session.flush()
@@ -112,6 +115,14 @@ def _link(entry: ActivityEntry) -> str | None:
         return None
 
 
+def _of_public_organisation() -> sa.ColumnElement[bool]:
+    """Entries about no organisation, or about an approved one (not a suspended one)."""
+    from ptcc.organisations.models import Organisation, OrganisationStatus
+
+    approved = sa.select(Organisation.id).where(Organisation.status == OrganisationStatus.APPROVED)
+    return sa.or_(ActivityEntry.organisation_id.is_(None), ActivityEntry.organisation_id.in_(approved))
+
+
 def feed_page(page: int = 1, per_page: int | None = None):
     """A page of the visible entries, newest first; ``.items`` are ``FeedItem``s.
 
@@ -120,7 +131,8 @@ def feed_page(page: int = 1, per_page: int | None = None):
     types = visible_types()
     query = (
         sa.select(ActivityEntry)
-        .where(ActivityEntry.kind.in_(sorted(types)) if types else sa.false(), ActivityEntry.hidden.is_(False))
+        .where(ActivityEntry.kind.in_(sorted(types)) if types else sa.false(), ActivityEntry.hidden.is_(False),
+               _of_public_organisation())
         .order_by(ActivityEntry.created_at.desc(), ActivityEntry.id.desc())
     )
     result = db.paginate(query, page=max(page, 1), per_page=per_page or current_app.config["PTCC_PER_PAGE"],

@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "organisation.refused": _l("Organisation refused"),
     "organisation.resubmitted": _l("Organisation asked again"),
     "organisation.updated": _l("Organisation profile changed"),
+    "organisation.suspended": _l("Organisation suspended"),
+    "organisation.reinstated": _l("Organisation reinstated"),
+    "organisation.merged": _l("Duplicate organisation merged"),
     "organisation.commune_assigned": _l("Organisation's commune chosen from the list"),
     "membership.accepted": _l("Join request accepted"),
     "membership.refused": _l("Join request refused"),
@@ -114,12 +117,19 @@ FIELD_LABELS = {
     "title": _l("Title"),
     "decision": _l("Moderator's reason"),
     "reports": _l("Reports closed"),
+    "merged_name": _l("Merged organisation"),
+    "merged_id": _l("Merged organisation's number"),
+    "merged_slug": _l("Merged organisation's address"),
+    "memberships": _l("Memberships moved"),
+    "invitations": _l("Invitations moved"),
+    "topics_added": _l("Topics added"),
+    "other_records": _l("Other records moved"),
 }
 
 #: Where a key means something else in a group of actions.
 GROUP_FIELD_LABELS = {
     "territory": {"name": _l("Territory name"), "presentation": _l("Presentation of the territory")},
-    "organisation": {"name": _l("Organisation"), "reason": _l("Reason for the refusal")},
+    "organisation": {"name": _l("Organisation")},
     "membership": {"name": _l("Organisation"), "role": _l("Role in the organisation")},
     "invitation": {"name": _l("Organisation"), "role": _l("Role in the organisation"),
                    "email": _l("Invited address")},

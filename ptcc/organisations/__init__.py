@@ -56,6 +56,7 @@ def ptcc_dashboard_blocks(user):
     context = {
         "organisations": mine.organisations,
         "requests": mine.requests,
+        "suspended": mine.suspended,
         "pending_organisations": dashboard.pending_organisations() if has_role(user, Role.MODERATOR) else 0,
         **TEMPLATE_HELPERS,
     }

@@ -1,8 +1,11 @@
 from flask import Blueprint
 
-from ptcc.organisations import member_views, views
+from ptcc.organisations import member_views, moderation_views, views
+from ptcc.organisations.services import OrganisationMoved
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations", template_folder="templates")
+# A merged organisation's addresses lead to the same page of the kept one.
+bp.register_error_handler(OrganisationMoved, moderation_views.moved)
 
 bp.add_url_rule("/", "directory", views.directory)
 bp.add_url_rule("/new", "new", views.new, methods=["GET", "POST"])
@@ -17,6 +20,9 @@ bp.add_url_rule("/<slug>/edit", "edit", views.edit, methods=["GET", "POST"])
 bp.add_url_rule("/<slug>/approve", "approve", views.approve, methods=["POST"])
 bp.add_url_rule("/<slug>/refuse", "refuse", views.refuse, methods=["GET", "POST"])
 bp.add_url_rule("/<slug>/resubmit", "resubmit", views.resubmit, methods=["POST"])
+bp.add_url_rule("/<slug>/suspend", "suspend", moderation_views.suspend, methods=["GET", "POST"])
+bp.add_url_rule("/<slug>/reinstate", "reinstate", moderation_views.reinstate, methods=["POST"])
+bp.add_url_rule("/<slug>/merge", "merge", moderation_views.merge, methods=["GET", "POST"])
 bp.add_url_rule("/<slug>/join", "join", member_views.join, methods=["POST"])
 bp.add_url_rule("/<slug>/leave", "leave", member_views.leave, methods=["POST"])
 bp.add_url_rule("/<slug>/members", "members", member_views.members)

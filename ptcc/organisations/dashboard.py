@@ -39,11 +39,18 @@ class JoinRequests(NamedTuple):
     asking: int
 
 
+class Suspension(NamedTuple):
+    organisation: OrganisationLink
+    reason: str
+
+
 class PersonalData(NamedTuple):
     #: Approved organisations where the person is an active member, by name.
     organisations: tuple[OrganisationLink, ...]
     #: Organisations the person owns with join requests waiting, with how many.
     requests: tuple[JoinRequests, ...]
+    #: Organisations the person owns that the moderators suspended, with their reason.
+    suspended: tuple[Suspension, ...] = ()
 
 
 @cached_per_territory("organisations.dashboard.personal")
@@ -64,10 +71,16 @@ def personal_data(user_id: int) -> PersonalData:
         .where(Organisation.id.in_(owned), asking.status == MembershipStatus.PENDING)
         .group_by(Organisation.id, Organisation.slug, Organisation.name, Organisation.kind)
         .order_by(Organisation.name)).all()
+    suspended = db.session.execute(
+        sa.select(Organisation.slug, Organisation.name, Organisation.kind, Organisation.suspension_reason)
+        .where(Organisation.id.in_(owned), Organisation.status == OrganisationStatus.SUSPENDED)
+        .order_by(Organisation.name)).all()
     return PersonalData(
         organisations=tuple(OrganisationLink(slug, name, _value(kind)) for slug, name, kind in organisations),
         requests=tuple(JoinRequests(OrganisationLink(slug, name, _value(kind)), count)
                        for slug, name, kind, count in requests),
+        suspended=tuple(Suspension(OrganisationLink(slug, name, _value(kind)), reason)
+                        for slug, name, kind, reason in suspended),
     )
 
 

@@ -86,6 +86,9 @@ class OrganisationForm(Form):
     siret = StringField(_l("SIRET number"), validators=[Optional(), _identifier(identifiers.clean_siret)],
                         description=_l("14 digits: the SIREN and the establishment's number."))
 
+    #: Shown only when the submitted organisation looks like one already registered.
+    not_duplicate = BooleanField(_l("This is a different organisation: register it anyway"))
+
     def validate_siret(self, field):
         problem = identifiers.siren_siret_mismatch(self.siren.data or "", field.data or "")
         if problem and not self.siren.errors:
@@ -120,6 +123,26 @@ class RefusalForm(Form):
         validators=[DataRequired(_l("Explain the refusal in a sentence: the requester will read it.")),
                     Length(min=5, max=2000)],
         description=_l("Sent to the organisation's owners and kept in the audit log."))
+
+
+class SuspensionForm(Form):
+    reason = TextAreaField(
+        _l("Reason for the suspension"),
+        validators=[DataRequired(_l("Explain the suspension in a sentence: the owners will read it.")),
+                    Length(min=5, max=2000)],
+        description=_l("Sent to the organisation's owners, shown to its members and kept in the audit log."))
+
+
+class MergeTargetForm(FilterForm):
+    """The GET form choosing the organisation to keep; choices set by the view."""
+
+    into = SelectField(_l("Organisation to keep"), validators=[Optional()], validate_choice=False)
+
+
+class MergeForm(Form):
+    """The confirmation of a merge: the organisation to keep, as previewed."""
+
+    into = StringField(validators=[DataRequired(), Length(max=80)])
 
 
 class InvitationForm(Form):

@@ -28,6 +28,8 @@ STATUS_LABELS = {
     OrganisationStatus.PENDING: _l("Waiting for the moderators"),
     OrganisationStatus.APPROVED: _l("Member of the territory"),
     OrganisationStatus.REFUSED: _l("Request refused"),
+    OrganisationStatus.SUSPENDED: _l("Suspended by the moderators"),
+    OrganisationStatus.MERGED: _l("Merged into another organisation"),
 }
 
 ROLE_LABELS = {
@@ -39,6 +41,18 @@ MEMBERSHIP_STATUS_LABELS = {
     MembershipStatus.PENDING: _l("Request waiting for an answer"),
     MembershipStatus.ACTIVE: _l("Active"),
 }
+
+
+#: Why an organisation is shown as a likely duplicate (``ptcc.organisations.duplicates``).
+DUPLICATE_REASON_LABELS = {
+    "name": _l("similar name in the same commune"),
+    "rna": _l("same RNA number"),
+    "siren": _l("same SIREN number"),
+}
+
+
+def duplicate_reason(reason: str) -> str:
+    return str(DUPLICATE_REASON_LABELS[reason])
 
 
 def kind_label(kind) -> str:
@@ -74,4 +88,5 @@ TEMPLATE_HELPERS = {
     "role_label": role_label,
     "membership_status_label": membership_status_label,
     "number": number,
+    "duplicate_reason": duplicate_reason,
 }

@@ -61,6 +61,12 @@ class OrganisationStatus(str, enum.Enum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+    #: Hidden by the moderators (``suspension_reason``); reinstating makes it approved again.
+    #: Everything public lists approved organisations only, so a suspended one is out of the
+    #: directory, the search index, the open data and the plugins' lists without a filter of its own.
+    SUSPENDED = "suspended"
+    #: Merged into another organisation (``merged_into_id``): a tombstone whose addresses redirect.
+    MERGED = "merged"
 
 
 class MembershipRole(str, enum.Enum):
@@ -143,6 +149,14 @@ class Organisation(db.Model):
     #: Why the moderators hid it; told to its owners.
     #: (A server default only: rows written behind the ORM at an older revision need not name it.)
     hidden_reason: Mapped[str] = mapped_column(sa.Text, server_default="")
+    #: Why the moderators suspended the organisation; told to its owners, shown to its members.
+    suspension_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: When the latest suspension started; cleared on reinstatement (who did it: the audit log).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The organisation this one was merged into (status MERGED): its pages redirect there.
+    #: No ON DELETE: an organisation that tombstones lead to is not deleted (nor is any, today).
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     topics: Mapped[list[Topic]] = relationship(secondary=organisation_topics, order_by=Topic.name)
     memberships: Mapped[list["Membership"]] = relationship(
@@ -151,6 +165,7 @@ class Organisation(db.Model):
         back_populates="organisation", cascade="all, delete-orphan", passive_deletes=True)
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
+    merged_into = relationship("Organisation", remote_side=[id], foreign_keys=[merged_into_id])
 
     @property
     def is_approved(self) -> bool:
@@ -164,6 +179,14 @@ class Organisation(db.Model):
     def is_public(self) -> bool:
         """Seen by everyone: approved and not hidden by the moderators."""
         return self.is_approved and not self.is_hidden
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == OrganisationStatus.SUSPENDED
+
+    @property
+    def is_merged(self) -> bool:
+        return self.status == OrganisationStatus.MERGED
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

@@ -99,9 +99,25 @@ def require_owner(actor, organisation: Organisation) -> None:
         raise PermissionDenied(_("Only the owners of %(name)s may do this.", name=organisation.name))
 
 
+class OrganisationMoved(Exception):
+    """The slug names an organisation merged into another one, at ``slug``: pages redirect there."""
+
+    def __init__(self, slug: str):
+        super().__init__(slug)
+        self.slug = slug
+
+
 def get_organisation(actor, slug: str) -> Organisation:
-    """The organisation at ``slug`` if ``actor`` may see it; NotFound otherwise (existence is not told)."""
+    """The organisation at ``slug`` if ``actor`` may see it; NotFound otherwise (existence is not told).
+
+    The slug of an organisation merged into another raises ``OrganisationMoved`` (a redirect).
+    """
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == (slug or "")[:80]))
+    if organisation is not None and organisation.status == OrganisationStatus.MERGED:
+        kept = organisation.merged_into
+        if kept is not None and kept.status != OrganisationStatus.MERGED:
+            raise OrganisationMoved(kept.slug)
+        raise NotFound(_("This organisation does not exist here."))
     if organisation is None or not can_view(actor, organisation):
         raise NotFound(_("This organisation does not exist here."))
     return organisation

@@ -15,7 +15,7 @@ from ptcc.accounts.permissions import has_role, require_role, require_verified
 from ptcc.errors import NotFound, PermissionDenied, ServiceError
 from ptcc.extensions import db
 from ptcc.organisations import directory as directory_services
-from ptcc.organisations import services
+from ptcc.organisations import duplicates, moderation, services
 from ptcc.organisations.forms import (
     ORGANISATION_SECTIONS,
     DirectoryFilterForm,
@@ -95,21 +95,28 @@ def new():
     # Reserved to confirmed accounts: say so before the form is filled in.
     require_verified(current_user)
     form = _profile_form()
-    status = 200
+    status, hints = 200, []
     if form.validate_on_submit():
-        with service_transaction(form) as outcome:
-            organisation = services.create_organisation(current_user, **_profile_values(form))
-        if outcome.refused:
-            status = 400
-        else:
-            slug, name = organisation.slug, organisation.name
-            flash(_("%(name)s was created. Its request to join the territory now waits for the moderators; "
-                    "you will receive an e-mail when they decide.", name=name), "success")
-            return redirect(url_for("organisations.show", slug=slug))
+        if not form.not_duplicate.data:
+            # Someone who is not a moderator is shown public organisations only.
+            hints = duplicates.likely_duplicates(
+                name=form.name.data, commune=form.commune.data, rna=form.rna.data or "",
+                siren=form.siren.data or "", public_only=not has_role(current_user, Role.MODERATOR))
+        # With likely duplicates, the form comes back with them and a box to tick to go on.
+        if not hints:
+            with service_transaction(form) as outcome:
+                organisation = services.create_organisation(current_user, **_profile_values(form))
+            if outcome.refused:
+                status = 400
+            else:
+                slug, name = organisation.slug, organisation.name
+                flash(_("%(name)s was created. Its request to join the territory now waits for the moderators; "
+                        "you will receive an e-mail when they decide.", name=name), "success")
+                return redirect(url_for("organisations.show", slug=slug))
     elif form.is_submitted():
         status = 400
     return render("organisations/form.html", status, form=form, sections=ORGANISATION_SECTIONS,
-                  organisation=None)
+                  organisation=None, duplicates=hints)
 
 
 @login_required
@@ -151,7 +158,10 @@ def mine():
 @login_required
 def queue():
     organisations = services.pending_requests(current_user)
-    return render("organisations/queue.html", organisations=organisations)
+    candidates = duplicates.Candidates()  # one query for the whole queue
+    hints = {organisation.id: duplicates.duplicates_of(organisation, candidates) for organisation in organisations}
+    suspended = moderation.suspended_organisations(current_user)
+    return render("organisations/queue.html", organisations=organisations, hints=hints, suspended=suspended)
 
 
 def _act(slug: str, action, success: str, target: str = "show", **kwargs):

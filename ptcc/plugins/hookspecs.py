@@ -203,8 +203,8 @@ def ptcc_demo_content():
     """
 
 
-# --- per territory: personal data ----------------------------------------------
-# These two run for every installed plugin whose tables the territory has, enabled
+# --- per territory: stored data -------------------------------------------------
+# These three run for every installed plugin whose tables the territory has, enabled
 # or not: a disabled plugin keeps its data, which must still be exported or erased.
 
 
@@ -219,4 +219,17 @@ def ptcc_before_user_delete(user):
 
     Raise ``ptcc.errors.ServiceError`` with a translated message to refuse the
     deletion (for instance while the person is the only owner of something).
+    """
+
+
+@hookspec
+def ptcc_organisations_merged(kept, merged):
+    """Move this plugin's data from the organisation ``merged`` to ``kept``; flush, do not commit.
+
+    A moderator merges a duplicate: ``merged`` becomes a tombstone redirecting to ``kept``.
+    Called after the core moved the memberships, invitations, topics and audit entries, and
+    before it points any remaining foreign key to ``merged`` at ``kept`` by a plain UPDATE:
+    implement it where that is not enough (rows unique per organisation to combine, the
+    search index to follow, which needs changes through the ORM). Raise
+    ``ptcc.errors.ServiceError`` with a translated message to refuse the merge.
     """

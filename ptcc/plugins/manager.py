@@ -23,9 +23,10 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
 #: Core modules, registered first and always enabled.
 CORE_MODULES = ("ptcc.web", "ptcc.accounts", "ptcc.communes", "ptcc.organisations", "ptcc.admin", "ptcc.legal", "ptcc.reports")
-#: Hooks about a person's data run for every plugin whose tables exist in the territory,
-#: enabled or not: disabling a plugin keeps its data, which must still be exported or erased.
-PERSONAL_DATA_HOOKS = frozenset({"ptcc_personal_data", "ptcc_before_user_delete"})
+#: Hooks about stored data (a person's, a merged organisation's) run for every plugin whose
+#: tables exist in the territory, enabled or not: disabling a plugin keeps its data, which
+#: must still be exported, erased or moved.
+PERSONAL_DATA_HOOKS = frozenset({"ptcc_personal_data", "ptcc_before_user_delete", "ptcc_organisations_merged"})
 
 
 class PluginError(RuntimeError):

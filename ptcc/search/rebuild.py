@@ -96,6 +96,22 @@ def rebuild(session, known: Sources | None = None, progress: Callable[[str, int,
     return report
 
 
+#: Key of ``connection.info``: the kinds a revision could not index (None: all of them).
+FILL_LEFT = "ptcc_search_fill_left"
+
+
+def fill_left_for_the_end(connection) -> RebuildReport | None:
+    """After the last revision of an upgrade (``migrations/env.py``): fill what a revision could
+    not, now that the schema is the models' own. A failure now is a warning."""
+    left = connection.info.pop(FILL_LEFT, None)
+    if not left:
+        return None
+    report = fill_from_migration(connection, None if None in left else sorted(left))
+    if connection.info.pop(FILL_LEFT, None):
+        log.warning("search index not filled: run `ptcc search reindex` after the upgrade")
+    return report
+
+
 def fill_from_migration(connection, kinds: Iterable[str] | None = None) -> RebuildReport | None:
     """Fill the index from an Alembic revision (``op.get_bind()``): the core's revision that
     creates the index, or a plugin's revision that adds a source (``kinds=[...]``).
@@ -121,8 +137,14 @@ def fill_from_migration(connection, kinds: Iterable[str] | None = None) -> Rebui
         session.close()
         savepoint.rollback()
         first_line = str(exc).splitlines()[0] if str(exc) else ""
-        log.warning("search index not filled (%s: %s): run `ptcc search reindex` after the upgrade",
-                    type(exc).__name__, first_line)
+        left = connection.info.setdefault(FILL_LEFT, set())
+        if kinds is None or None in left:
+            left.clear()
+            left.add(None)  # every kind
+        else:
+            left.update(kinds)
+        log.info("search index not filled yet (%s: %s): tried again after the last revision",
+                 type(exc).__name__, first_line)
         return None
     session.close()
     savepoint.commit()

@@ -15,7 +15,9 @@ PUBLIC_PAGES = ["/", "/account/login", "/account/signup", "/account/reset", "/or
 SIGNED_IN_PAGES = ["/account/", "/account/delete", "/dashboard", "/organisations/new", "/organisations/mine",
                    "/organisations/la-fabrique-alpha/members", "/organisations/la-fabrique-alpha/edit",
                    "/organisations/queue", "/admin/", "/admin/settings", "/admin/people", "/admin/audit",
-                   "/admin/style-guide", "/admin/legal", "/admin/legal/details", "/admin/legal/privacy", "/admin/legal/terms/restore"]
+                   "/admin/style-guide", "/admin/legal", "/admin/legal/details", "/admin/legal/privacy", "/admin/legal/terms/restore",
+                   "/organisations/la-fabrique-alpha/suspend",
+                   "/organisations/velo-alpha/merge?into=la-fabrique-alpha"]
 
 
 @pytest.fixture

@@ -29,9 +29,21 @@ def seed(ctx) -> dict:
             slug="refused-org", name=f"Refused {ctx.marker}", kind=m.OrganisationKind.OTHER,
             commune="Lyon", status=m.OrganisationStatus.REFUSED, refusal_reason=f"Because {ctx.marker}",
             created_by_id=users["owner"].id)
-        db.session.add_all([approved, pending, refused])
+        # Moderation: one to suspend, one suspended (to reinstate), a duplicate of shared-org to merge.
+        to_suspend = m.Organisation(
+            slug="suspend-org", name=f"To suspend {ctx.marker}", kind=m.OrganisationKind.OTHER, commune="Lyon",
+            status=m.OrganisationStatus.APPROVED, created_by_id=users["owner"].id)
+        suspended = m.Organisation(
+            slug="suspended-org", name=f"Suspended {ctx.marker}", kind=m.OrganisationKind.OTHER, commune="Lyon",
+            status=m.OrganisationStatus.SUSPENDED, suspension_reason=f"Because {ctx.marker}",
+            created_by_id=users["owner"].id)
+        duplicate = m.Organisation(
+            slug="dup-org", name=f"Organisation {ctx.marker}", kind=m.OrganisationKind.ASSOCIATION,
+            commune=f"Commune {ctx.marker}", status=m.OrganisationStatus.APPROVED, created_by_id=users["owner"].id,
+            topics=[topic])
+        db.session.add_all([approved, pending, refused, to_suspend, suspended, duplicate])
         db.session.flush()
-        for organisation in (approved, pending, refused):
+        for organisation in (approved, pending, refused, to_suspend, suspended, duplicate):
             db.session.add(m.Membership(organisation=organisation, user_id=users["owner"].id,
                                         role=m.MembershipRole.OWNER, may_sign=True))
         member = m.Membership(organisation=approved, user_id=users["member"].id, role=m.MembershipRole.MEMBER)
@@ -77,6 +89,10 @@ CASES = {
     "organisations.refuse": Case(values=lambda v: {"slug": "pending-org"},
                                  form={"reason": "Refused by the isolation suite"}),
     "organisations.resubmit": Case(values=lambda v: {"slug": "refused-org"}),
+    "organisations.suspend": Case(values=lambda v: {"slug": "suspend-org"},
+                                  form={"reason": "Suspended by the isolation suite"}),
+    "organisations.reinstate": Case(values=lambda v: {"slug": "suspended-org"}),
+    "organisations.merge": Case(values=lambda v: {"slug": "dup-org"}, form={"into": "shared-org"}),
     "organisations.join": Case(values=_shared),
     "organisations.leave": Case(values=_shared),
     "organisations.members": Case(values=_shared),

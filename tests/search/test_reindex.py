@@ -30,13 +30,22 @@ def upgrade_to(platform, slug: str, *targets: str) -> None:
 
 def insert_behind_the_orm(app, slug: str, names: list[str], missions: list[str] = ()) -> None:
     """Rows written through SQLAlchemy core, as a bulk import does: no session event sees them."""
+    from ptcc.db import utcnow
     from ptcc.organisations.models import Organisation
     from ptcc_volunteering.models import Mission
 
     with tenant_context(slug, app=app):
+        # The table as the database has it (an older revision may lack columns that the model
+        # has, whose defaults an insert through the model's table would write), with the
+        # values of its required columns.
+        table = sa.Table(Organisation.__tablename__, sa.MetaData(), autoload_with=db.session.connection())
+        now = utcnow()
+        required = {"circle": "first", "description": "", "website": "", "rna": "", "siren": "", "siret": "",
+                    "refusal_reason": "", "suspension_reason": "", "created_at": now, "updated_at": now}
         ids = db.session.execute(
-            sa.insert(Organisation.__table__).returning(Organisation.id, sort_by_parameter_order=True),
-            [{"slug": f"{slug}-{i}", "name": name, "kind": "association", "status": "approved", "commune": "Lyon"}
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [{"slug": f"{slug}-{i}", "name": name, "kind": "association", "status": "approved", "commune": "Lyon",
+              **{key: value for key, value in required.items() if key in table.c}}
              for i, name in enumerate(names)]).scalars().all()
         if missions:
             db.session.execute(sa.insert(Mission.__table__),

@@ -171,3 +171,10 @@ def ptcc_reportable_types():
     from ptcc_volunteering.services import reportable_type
 
     return [reportable_type()]
+
+
+@hookimpl
+def ptcc_organisations_merged(kept, merged):
+    from ptcc_volunteering.services import move_missions
+
+    move_missions(kept, merged)

@@ -376,6 +376,16 @@ def forget_user(user) -> None:
     db.session.flush()
 
 
+def move_missions(kept, merged) -> None:
+    """A moderator merged ``merged`` into ``kept``: its missions, with their answers, go to ``kept``.
+
+    Through the ORM, so that the search index writes the kept organisation's name in them.
+    """
+    for mission in db.session.scalars(sa.select(Mission).where(Mission.organisation_id == merged.id)):
+        mission.organisation = kept
+    db.session.flush()
+
+
 # --- reports (ptcc.reports): moderators may hide a mission ---------------------------
 
 

@@ -268,3 +268,30 @@ def test_personal_data_and_account_deletion(in_request, cast):
         services.forget_user(_user(cast["volunteer"]))
         db.session.commit()
         assert db.session.scalars(sa.select(Response)).all() == []
+
+
+def test_merging_organisations_moves_the_missions_even_where_the_plugin_is_disabled(
+        app, make_user, make_organisation, make_mission, territory_plugins, monkeypatch):
+    """``ptcc_organisations_merged`` runs for every plugin whose tables the territory has."""
+    import sqlalchemy as sa
+
+    from ptcc.accounts.models import User
+    from ptcc.organisations import merging
+    from ptcc.organisations.models import Organisation
+    from ptcc.tenancy import tenant_context
+    from ptcc_volunteering import services
+    from ptcc_volunteering.models import Mission
+
+    moderator = make_user(tenant="alpha", role="moderator", locale="en")
+    kept, merged = make_organisation("alpha"), make_organisation("alpha")
+    mission_id = make_mission("alpha", merged)
+    territory_plugins("alpha", [])
+    calls = []
+    real = services.move_missions
+    monkeypatch.setattr(services, "move_missions", lambda k, m: (calls.append((k.id, m.id)), real(k, m)))
+    with tenant_context("alpha", app=app), app.test_request_context(base_url="http://alpha.test"):
+        merging.merge(db.session.get(User, moderator.id), db.session.get(Organisation, kept["id"]),
+                      db.session.get(Organisation, merged["id"]))
+        db.session.commit()
+        assert db.session.scalar(sa.select(Mission.organisation_id).where(Mission.id == mission_id)) == kept["id"]
+    assert calls == [(kept["id"], merged["id"])]
