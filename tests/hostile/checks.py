@@ -27,7 +27,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROBLEM_MARKUP = (
     re.compile(r'<p class="error"[^>]*>\s*[^<\s]'),
     re.compile(r'<div class="form-errors" role="alert">'),
-    re.compile(r'<p class="flash flash-(?:error|warning)">\s*[^<\s]'),
+    re.compile(r'<p class="flash flash-(?:error|warning)">\s*(?:<svg\b.*?</svg>\s*)?(?:<span>)?\s*[^<\s]', re.DOTALL),
     re.compile(r'role="alert"[^>]*>\s*(?:<p>)?\s*[^<\s]'),
     re.compile(r'<main[^>]*>\s*(?:<div class="flashes".*?</div>\s*)?(?:<header class="page-header">\s*<div class="page-header-row">\s*)?<h1>\s*[^<\s][^<]*</h1>\s*(?:</div>\s*</header>\s*)?<p>\s*[^<\s][^<]*</p>'
                r'\s*<p><a href="[^"]*">[^<]+</a></p>\s*</main>', re.DOTALL),
