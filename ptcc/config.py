@@ -75,6 +75,8 @@ class DefaultConfig:
     PTCC_INVITE_MAX_AGE = 14 * 24 * 3600
     PTCC_PER_PAGE = 20
     PTCC_MAX_LOGO_BYTES = 512 * 1024
+    #: The home page's banner image (with the logo, under MAX_CONTENT_LENGTH).
+    PTCC_MAX_BANNER_BYTES = 1024 * 1024
     #: Anonymous visitors' pages kept per data version (ptcc.web.page_cache): at most this
     #: many seconds (pages that depend on the clock: a mission's date passing), 0 to render
     #: every request. Each worker renders each territory's page again this often: at 60 s,

@@ -101,6 +101,17 @@ def _logo_size_and_type(form, field):
         raise ValidationError(problem)
 
 
+def _banner_size_and_type(form, field):
+    storage = field.data
+    if not storage or not getattr(storage, "filename", ""):
+        return
+    data = storage.read()
+    storage.seek(0)
+    problem = services.banner_problem(data, storage.filename)
+    if problem:
+        raise ValidationError(problem)
+
+
 class AppearanceSection(Form):
     primary_color = ColorField(
         _l("Main colour"),
@@ -119,6 +130,15 @@ class AppearanceSection(Form):
         description=_l("A square PNG, JPEG or WebP image. Leave empty to keep the current logo."),
     )
     remove_logo = BooleanField(_l("Remove the current logo"))
+    banner = FileField(
+        _l("Banner image"),
+        validators=[FileAllowed(list(services.LOGO_EXTENSIONS), _l("The banner must be a PNG, JPEG or WebP image.")),
+                    _banner_size_and_type],
+        description=_l("A wide photograph or illustration at the top of the home page (about 1600 × 500 pixels; "
+                       "it is cropped on narrow screens). Decorative: it must not carry text. "
+                       "Leave empty to keep the current one."),
+    )
+    remove_banner = BooleanField(_l("Remove the current banner image"))
 
 
 def _plugin_choices():
@@ -167,9 +187,10 @@ SETTINGS_SECTIONS = [
     (_l("Identity"), ["name", "presentation"]),
     (_l("Languages"), ["locales", "default_locale"]),
     (_l("Time"), ["timezone"]),
-    (_l("Colours and logo"), ["primary_color", "accent_color", "logo", "remove_logo"]),
+    (_l("Appearance"), ["primary_color", "accent_color", "logo", "remove_logo", "banner", "remove_banner"]),
 ]
-LOGO_FIELDS = {"logo", "remove_logo"}
+#: The image fields, which the view hands to the service as files.
+LOGO_FIELDS = {"logo", "remove_logo", "banner", "remove_banner"}
 #: Drawn by the page's plugins section, not by the generic loop over SETTINGS_SECTIONS.
 PLUGIN_FIELDS = {"plugins"}
 #: Posted by the page's plugins section: without it, no ticked box does not mean "disable

@@ -68,6 +68,7 @@ DETAIL_LABELS = {
     "primary_color": _l("Main colour"),
     "accent_color": _l("Accent colour"),
     "logo": _l("Logo"),
+    "banner": _l("Banner image"),
     "plugins": _l("Enabled plugins"),
     "plugin_settings": _l("Plugin settings"),
     "old_role": _l("Former role"),
@@ -192,6 +193,11 @@ def logo_problem(data: bytes, filename: str = "") -> str | None:
     limit = current_app.config["PTCC_MAX_LOGO_BYTES"]
     if len(data) > limit:
         return _("The logo must weigh at most %(size)s kB.", size=limit // 1024)
+    return image_type_problem(data, filename)
+
+
+def image_type_problem(data: bytes, filename: str = "") -> str | None:
+    """Why an uploaded image is not a PNG, JPEG or WebP named as what it is, or None."""
     detected = detect_logo_type(data[:16])
     if detected is None:
         return _("This file is not a PNG, JPEG or WebP image.")
@@ -201,6 +207,14 @@ def logo_problem(data: bytes, filename: str = "") -> str | None:
     if declared and declared != detected:
         return _("The file's content does not match its name: it is not a .%(ext)s image.", ext=declared)
     return None
+
+
+def banner_problem(data: bytes, filename: str = "") -> str | None:
+    """Why an uploaded banner is refused (same image types as the logo, its own size), or None."""
+    limit = current_app.config["PTCC_MAX_BANNER_BYTES"]
+    if len(data) > limit:
+        return _("The banner image must weigh at most %(size)s kB.", size=limit // 1024)
+    return image_type_problem(data, filename)
 
 
 # --- settings ------------------------------------------------------------------------
@@ -277,6 +291,7 @@ def current_setting_values(actor) -> dict:
     values["plugin_settings"] = {name: plugin_choice.plugin_settings(name)
                                  for name in plugin_choice.installed_optional()}
     values["logo_filename"] = effective.logo_filename
+    values["banner_filename"] = effective.banner_filename
     return values
 
 
@@ -286,6 +301,8 @@ class SettingsChange:
     changes: dict = field(default_factory=dict)
     #: Logo file that the committed change no longer uses; remove it after the commit.
     obsolete_logo: str = ""
+    #: Banner file that the committed change no longer uses (``delete_banner_file``).
+    obsolete_banner: str = ""
 
     @property
     def changed(self) -> bool:
@@ -293,13 +310,15 @@ class SettingsChange:
 
 
 def update_settings(actor, *, logo: bytes | None = None, logo_name: str = "", remove_logo: bool = False,
+                    banner: bytes | None = None, banner_name: str = "", remove_banner: bool = False,
                     plugin_settings: dict[str, dict] | None = None, **values) -> SettingsChange:
     """Check and store the given settings; only changed values are written.
 
     ``values`` are keys of ``SETTING_CLEANERS``. A ``logo`` (the file's bytes) replaces
     the current one; ``remove_logo`` drops it. The audit entry lists the changed fields
     with their old and new values. After the commit, call ``delete_logo_file`` with
-    ``obsolete_logo``.
+    ``obsolete_logo``. ``banner``, ``banner_name`` and ``remove_banner`` do the same for the
+    home page's banner image (``delete_banner_file`` with ``obsolete_banner``).
 
     ``plugins`` (a key of ``values``) is the list of enabled optional plugins; a plugin
     whose tables the territory's database lacks cannot be enabled (the message says
@@ -321,6 +340,10 @@ def update_settings(actor, *, logo: bytes | None = None, logo_name: str = "", re
         problem = logo_problem(logo, logo_name)
         if problem:
             raise ServiceError(problem, field="logo")
+    if banner is not None:
+        problem = banner_problem(banner, banner_name)
+        if problem:
+            raise ServiceError(problem, field="banner")
 
     changes = {key: {"old": current[key], "new": value} for key, value in cleaned.items() if current[key] != value}
     if "plugins" in changes:
@@ -331,7 +354,7 @@ def update_settings(actor, *, logo: bytes | None = None, logo_name: str = "", re
     row = db.session.get(TerritorySettings, 1)
     if row is None:
         row = TerritorySettings(id=1, name="", presentation="", locales=[], default_locale="", timezone="",
-                                primary_color="", accent_color="", logo_filename="")
+                                primary_color="", accent_color="", logo_filename="", banner_filename="")
         db.session.add(row)
     for key, change in changes.items():
         if key == "plugin_settings":
@@ -350,6 +373,16 @@ def update_settings(actor, *, logo: bytes | None = None, logo_name: str = "", re
         row.logo_filename = ""
         changes["logo"] = {"old": old_logo, "new": ""}
         result.obsolete_logo = old_logo
+    old_banner = row.banner_filename or ""
+    if banner is not None:
+        new_banner = _store_image_file(banner, "banner")
+        row.banner_filename = new_banner
+        changes["banner"] = {"old": old_banner, "new": new_banner}
+        result.obsolete_banner = old_banner
+    elif remove_banner and old_banner:
+        row.banner_filename = ""
+        changes["banner"] = {"old": old_banner, "new": ""}
+        result.obsolete_banner = old_banner
 
     if changes:
         db.session.flush()
@@ -365,22 +398,35 @@ def _upload_folder() -> Path:
 
 
 def _store_logo_file(data: bytes) -> str:
+    return _store_image_file(data, "logo")
+
+
+def _store_image_file(data: bytes, kind: str) -> str:
     extension = detect_logo_type(data[:16])
     folder = _upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    filename = f"logo-{secrets.token_hex(8)}.{extension}"
+    filename = f"{kind}-{secrets.token_hex(8)}.{extension}"
     (folder / filename).write_bytes(data)
     return filename
 
 
-def delete_logo_file(filename: str) -> None:
-    """Remove a logo file of the current territory that nothing refers to any more."""
-    if not filename or "/" in filename or "\\" in filename or not filename.startswith("logo-"):
+def _delete_image_file(filename: str, kind: str) -> None:
+    if not filename or "/" in filename or "\\" in filename or not filename.startswith(f"{kind}-"):
         return
     try:
         (_upload_folder() / filename).unlink()
     except FileNotFoundError:
         pass
+
+
+def delete_logo_file(filename: str) -> None:
+    """Remove a logo file of the current territory that nothing refers to any more."""
+    _delete_image_file(filename, "logo")
+
+
+def delete_banner_file(filename: str) -> None:
+    """Remove a banner file of the current territory that nothing refers to any more."""
+    _delete_image_file(filename, "banner")
 
 
 # --- people and roles ----------------------------------------------------------------

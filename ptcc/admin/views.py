@@ -71,12 +71,14 @@ def settings():
                 remove_logo=form.remove_logo.data,
                 plugin_settings={name: plugin_form_values(sub) for name, sub in plugin_forms.items()
                                  if name in chosen},
+                **_banner_arguments(form),
                 **values,
             )
         if outcome.refused:
             status = 400
         else:
             services.delete_logo_file(result.obsolete_logo)
+            services.delete_banner_file(result.obsolete_banner)
             if result.changed:
                 flash(_("The territory's settings were saved."), "success")
             else:
@@ -85,6 +87,13 @@ def settings():
     elif form.is_submitted():
         status = 400
     return _render_settings(form, plugin_forms, current, status)
+
+
+def _banner_arguments(form) -> dict:
+    upload = form.banner.data
+    banner = upload.read() if upload and getattr(upload, "filename", "") else None
+    return {"banner": banner, "banner_name": upload.filename if banner is not None else "",
+            "remove_banner": form.remove_banner.data}
 
 
 def _render_settings(form, plugin_forms, current, status):
@@ -100,6 +109,8 @@ def _render_settings(form, plugin_forms, current, status):
         plugins_warning=not_migrated_message(unmigrated) if unmigrated else None,
         logo_filename=current["logo_filename"],
         max_logo_kb=current_app.config["PTCC_MAX_LOGO_BYTES"] // 1024,
+        banner_filename=current["banner_filename"],
+        max_banner_kb=current_app.config["PTCC_MAX_BANNER_BYTES"] // 1024,
     ), status
 
 
@@ -159,3 +170,18 @@ def audit_log():
     )
     page = services.audit_entries(current_user, action=form.action.data or "", page=page_number())
     return render_template("admin/audit.html", form=form, page=page, **AUDIT_HELPERS)
+
+
+@login_required
+def style_guide():
+    """Every component of _ui.html in this territory's theme. Its sample confirmation POSTs
+    here: nothing is saved, the page says so."""
+    from ptcc.admin.style_guide import SampleForm, style_guide_data
+
+    data = style_guide_data(current_user)
+    if request.method == "POST":
+        flash(_("This was a sample: nothing was changed."), "info")
+        return redirect(url_for("admin.style_guide"))
+    form = SampleForm(meta={"csrf": False})
+    form.validate()  # shows what a field in error looks like
+    return render_template("admin/style_guide.html", form=form, **data)

@@ -29,6 +29,8 @@ class TerritorySettings(db.Model):
     accent_color: Mapped[str] = mapped_column(sa.String(7), default="")
     #: File name of the logo under the territory's upload folder.
     logo_filename: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: File name of the home page's banner image under the upload folder ("" for none).
+    banner_filename: Mapped[str] = mapped_column(sa.String(120), default="")
     #: Enabled plugins; None follows tenant.toml.
     plugins: Mapped[list | None] = mapped_column(sa.JSON, default=None)
     #: Plugin name -> {setting: value}, over each plugin's ptcc_default_settings.

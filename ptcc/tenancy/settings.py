@@ -32,6 +32,8 @@ class EffectiveSettings:
     plugins: tuple[str, ...]
     #: Plugin name -> saved values (see ``ptcc.plugins.settings``).
     plugin_settings: dict = field(default_factory=dict)
+    #: The home page's banner image under the upload folder, or "".
+    banner_filename: str = ""
 
 
 def load_settings_row() -> TerritorySettings | None:
@@ -76,6 +78,7 @@ def _effective_settings() -> EffectiveSettings:
         logo_filename=row.logo_filename if row else "",
         plugins=tuple(row.plugins) if row and row.plugins is not None else tenant.plugins,
         plugin_settings=dict(row.plugin_settings or {}) if row else {},
+        banner_filename=(row.banner_filename or "") if row else "",
     )
 
 

@@ -24,10 +24,16 @@ from ptcc.web.redirects import safe_next
 from ptcc.web.theme import theme_stylesheet, theme_version
 
 
+#: Entries of the activity feed shown on the home page.
+HOME_ACTIVITY = 5
+
+
 def index():
     if not has_tenant():
         return platform_index()
-    return render_template("web/home.html", blocks=blocks("ptcc_home_blocks"))
+    from ptcc.web.pages import latest_activity
+
+    return render_template("web/home.html", blocks=blocks("ptcc_home_blocks"), latest=latest_activity(HOME_ACTIVITY))
 
 
 def platform_index():
@@ -87,6 +93,15 @@ def font(filename: str):
     response.cache_control.public = True
     response.cache_control.immutable = True
     return response
+
+
+def banner():
+    """The home page's banner image. Pages link it at ``?v=<file name>``: a new image has a
+    new name, so any address is kept a day."""
+    filename = territory_settings().banner_filename
+    if not filename:
+        abort(404)
+    return send_from_directory(upload_folder(), filename, max_age=24 * 3600)
 
 
 def set_language():

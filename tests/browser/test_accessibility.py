@@ -13,7 +13,8 @@ PUBLIC_PAGES = ["/", "/account/login", "/account/signup", "/account/reset", "/or
                 "/activity", "/does-not-exist"]
 SIGNED_IN_PAGES = ["/account/", "/account/delete", "/dashboard", "/organisations/new", "/organisations/mine",
                    "/organisations/la-fabrique-alpha/members", "/organisations/la-fabrique-alpha/edit",
-                   "/organisations/queue", "/admin/", "/admin/settings", "/admin/people", "/admin/audit"]
+                   "/organisations/queue", "/admin/", "/admin/settings", "/admin/people", "/admin/audit",
+                   "/admin/style-guide"]
 
 
 @pytest.fixture

@@ -22,12 +22,13 @@ from tests.hostile.payloads import script_patterns
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-#: Markup of ptcc/web/templates: _ui.html (field errors, the form's summary, the page header),
+#: Markup of ptcc/web/templates: _ui.html (field errors, the form's summary, flashes, the page header),
 #: base.html (flashed messages) and web/error.html (the error page), plus role="alert".
 PROBLEM_MARKUP = (
     re.compile(r'<p class="error"[^>]*>\s*[^<\s]'),
     re.compile(r'<div class="form-errors" role="alert">'),
-    re.compile(r'<p class="flash flash-(?:error|warning)">\s*(?:<svg\b.*?</svg>\s*)?(?:<span>)?\s*[^<\s]', re.DOTALL),
+    # A flash starts with its icon (ui.flash_messages in _ui.html), then the message.
+    re.compile(r'<p class="flash flash-(?:error|warning)">\s*(?:<svg\b.*?</svg>)?\s*(?:<span>)?\s*[^<\s]', re.DOTALL),
     re.compile(r'role="alert"[^>]*>\s*(?:<p>)?\s*[^<\s]'),
     re.compile(r'<main[^>]*>\s*(?:<div class="flashes".*?</div>\s*)?(?:<header class="page-header">\s*<div class="page-header-row">\s*)?<h1>\s*[^<\s][^<]*</h1>\s*(?:</div>\s*</header>\s*)?<p>\s*[^<\s][^<]*</p>'
                r'\s*<p><a href="[^"]*">[^<]+</a></p>\s*</main>', re.DOTALL),

@@ -37,6 +37,7 @@ def _settings_form(values: dict) -> dict:
 
 CASES = {
     "admin.dashboard": Case(),
+    "admin.style_guide": Case(form={}),
     "admin.settings": Case(form=_settings_form),
     "admin.people": Case(),
     "admin.change_role": Case(values=lambda v: {"user_id": v["admin_member_id"]},

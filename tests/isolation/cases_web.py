@@ -14,6 +14,7 @@ CASES = {
     "web.health": Case(),
     "web.theme_css": Case(),
     "web.logo": Case(),
+    "web.banner": Case(),
     "web.font": Case(values=lambda v: {"filename": "atkinson-hyperlegible-latin-400-normal.woff2"}),
     "web.set_language": Case(form={"locale": "en", "next": "/"}),
     # Part of beta's marker, so that a result drawn from beta would show the whole marker.

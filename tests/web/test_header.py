@@ -94,3 +94,16 @@ def test_the_favicon_is_the_default_one_without_a_logo(alpha):
     html = page(alpha)
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
     assert alpha.get("/static/favicon.svg").status_code == 200
+
+
+def test_the_favicon_is_the_territory_logo_when_there_is_one(app, alpha, in_territory):
+    from ptcc.extensions import db
+    from ptcc.tenancy.models import TerritorySettings
+
+    with in_territory("alpha"):
+        db.session.add(TerritorySettings(id=1, name="", presentation="", locales=[], default_locale="", timezone="",
+                                         primary_color="", accent_color="", logo_filename="logo-0123456789abcdef.png"))
+        db.session.commit()
+    html = page(alpha)
+    assert '<link rel="icon" href="/logo">' in html and "favicon.svg" not in html
+    assert '<img src="/logo" alt="" width="40" height="40">' in html  # beside the name, in the header
