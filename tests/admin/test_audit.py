@@ -100,8 +100,8 @@ def test_dashboard_counts(admin_client, make_user, in_territory):
         queue_email("someone@example.org", "Hello", "Body")
         db.session.commit()
     html = admin_client.get("/admin/").get_data(as_text=True)
-    assert "<strong>2</strong> people" in html
-    assert "<strong>1</strong> e-mail not sent yet" in html
+    assert '<strong class="figure-value">2</strong>' in html and ">people</a></span>" in html
+    assert '<strong class="figure-value">1</strong>' in html and '<span class="figure-label">e-mail not sent yet</span>' in html
     assert "No administrative action has been recorded yet." in html
     assert 'href="/admin/settings"' in html and 'href="/admin/people"' in html and 'href="/admin/audit"' in html
 

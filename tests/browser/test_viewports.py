@@ -13,6 +13,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.isolation.framework import PASSWORD, USERS, seed, territory_get_pages
 
+pytestmark = pytest.mark.browser
+
 WIDTHS = (320, 390, 768, 1280)
 ROLES = ("anonymous", "member", "moderator", "admin")
 

@@ -22,7 +22,7 @@ from tests.hostile.payloads import script_patterns
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-#: Markup of ptcc/web/templates: _ui.html (field errors, the form's summary, flashes),
+#: Markup of ptcc/web/templates: _ui.html (field errors, the form's summary, flashes, the page header),
 #: base.html (flashed messages) and web/error.html (the error page), plus role="alert".
 PROBLEM_MARKUP = (
     re.compile(r'<p class="error"[^>]*>\s*[^<\s]'),
@@ -30,7 +30,7 @@ PROBLEM_MARKUP = (
     # A flash starts with its icon (ui.flash_messages in _ui.html), then the message.
     re.compile(r'<p class="flash flash-(?:error|warning)">\s*(?:<svg\b.*?</svg>)?\s*(?:<span>)?\s*[^<\s]', re.DOTALL),
     re.compile(r'role="alert"[^>]*>\s*(?:<p>)?\s*[^<\s]'),
-    re.compile(r'<main[^>]*>\s*(?:<div class="flashes".*?</div>\s*)?<h1>\s*[^<\s][^<]*</h1>\s*<p>\s*[^<\s][^<]*</p>'
+    re.compile(r'<main[^>]*>\s*(?:<div class="flashes".*?</div>\s*)?(?:<header class="page-header">\s*<div class="page-header-row">\s*)?<h1>\s*[^<\s][^<]*</h1>\s*(?:</div>\s*</header>\s*)?<p>\s*[^<\s][^<]*</p>'
                r'\s*<p><a href="[^"]*">[^<]+</a></p>\s*</main>', re.DOTALL),
 )
 

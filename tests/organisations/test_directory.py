@@ -113,8 +113,9 @@ def test_figures_are_on_the_directory_page_in_tables(alpha, territory):
     html = alpha.get("/organisations/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "<caption>Organisations by kind</caption>" in html
     assert "<caption>Organisations by topic</caption>" in html
-    assert '<th scope="row"><a href="/organisations/?topic=democratie">Démocratie</a></th><td>2</td>' in html
-    assert "<strong>860</strong>" in html
+    assert '<th scope="row" data-label="Topic"><a href="/organisations/?topic=democratie">Démocratie</a></th>' in html
+    assert '<td data-label="Organisations" class="numeric">2</td>' in html
+    assert "<strong class=\"figure-value\">860</strong>" in html
 
 
 def test_home_page_shows_recent_organisations(alpha, territory):
