@@ -1,8 +1,10 @@
 from flask import Blueprint
 
-from ptcc.legal import views
+from ptcc.legal import services, views
 
 bp = Blueprint("legal", __name__, template_folder="templates")
+#: base.html shows the territory's contact address in its footer.
+bp.add_app_template_global(services.contact_email, "territory_contact_email")
 
 #: Stable addresses, linked from every page's footer.
 bp.add_url_rule("/legal/notice", "notice", views.notice)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ptcc.accounts.models import Role
 from ptcc.accounts.permissions import require_role
 from ptcc.audit.services import record
+from ptcc.caching import cached_per_territory
 from ptcc.errors import NotFound, ServiceError
 from ptcc.extensions import db
 from ptcc.legal import defaults
@@ -79,6 +80,14 @@ def compliance_label(state) -> str:
 
 def details_row() -> LegalDetails | None:
     return db.session.get(LegalDetails, 1)
+
+
+@cached_per_territory("legal.contact_email")
+def contact_email() -> str:
+    """The territory's contact address for every page's footer (kept per data version: no
+    statement per page)."""
+    row = details_row()
+    return row.contact_email if row else ""
 
 
 def _page_row(kind: PageKind) -> LegalPage | None:

@@ -200,3 +200,15 @@ def test_saving_empty_details_stores_nothing(admin, in_territory):
     with in_territory("alpha"):
         assert db.session.get(LegalDetails, 1) is None
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
+
+
+def test_every_page_footer_shows_the_territory_contact_address_and_only_its_own(admin, beta):
+    footer = text(admin.get("/organisations/")).split('class="site-footer"', 1)[1]
+    assert "mailto:" not in footer  # nothing written yet: no empty link
+
+    assert admin.submit("/admin/legal/details", DETAILS).status_code == 302
+    admin.logout()
+    for path in ("/", "/organisations/", "/legal/terms"):
+        footer = text(admin.get(path)).split('class="site-footer"', 1)[1]
+        assert 'href="mailto:contact@lyon.example"' in footer, path
+    assert "contact@lyon.example" not in text(beta.get("/"))
