@@ -1,0 +1,3 @@
+from ptcc.cli import main
+
+main()
