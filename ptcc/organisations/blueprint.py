@@ -24,13 +24,13 @@ bp.add_url_rule("/<slug>/suspend", "suspend", moderation_views.suspend, methods=
 bp.add_url_rule("/<slug>/reinstate", "reinstate", moderation_views.reinstate, methods=["POST"])
 bp.add_url_rule("/<slug>/merge", "merge", moderation_views.merge, methods=["GET", "POST"])
 bp.add_url_rule("/<slug>/join", "join", member_views.join, methods=["POST"])
-bp.add_url_rule("/<slug>/leave", "leave", member_views.leave, methods=["POST"])
+bp.add_url_rule("/<slug>/leave", "leave", member_views.leave, methods=["GET", "POST"])
 bp.add_url_rule("/<slug>/members", "members", member_views.members)
 bp.add_url_rule("/<slug>/members/<int:membership_id>", "change_member", member_views.change_member, methods=["POST"])
 bp.add_url_rule("/<slug>/members/<int:membership_id>/remove", "remove_member", member_views.remove_member,
-                methods=["POST"])
+                methods=["GET", "POST"])
 bp.add_url_rule("/<slug>/requests/<int:membership_id>", "answer_request", member_views.answer_request,
                 methods=["POST"])
 bp.add_url_rule("/<slug>/invitations", "invite", member_views.invite, methods=["POST"])
 bp.add_url_rule("/<slug>/invitations/<int:invitation_id>/cancel", "cancel_invitation",
-                member_views.cancel_invitation, methods=["POST"])
+                member_views.cancel_invitation, methods=["GET", "POST"])

@@ -38,6 +38,10 @@ class InvalidInvitation(ServiceError):
     """The invitation link is forged, expired, cancelled, or already used."""
 
 
+class LastOwner(ServiceError):
+    """The change would leave the organisation without an active owner."""
+
+
 @dataclass
 class MembersOverview:
     active: list = field(default_factory=list)
@@ -76,18 +80,18 @@ def get_membership(organisation: Organisation, membership_id: int) -> Membership
     return membership
 
 
-def _active_owner_ids(organisation: Organisation) -> list[int]:
+def _active_owner_ids(organisation: Organisation, lock: bool = True) -> list[int]:
+    query = sa.select(Membership.id).where(Membership.organisation_id == organisation.id,
+                                           Membership.role == MembershipRole.OWNER,
+                                           Membership.status == MembershipStatus.ACTIVE)
     # Locked so that two owners stepping down at once cannot leave the organisation without one.
-    return list(db.session.scalars(
-        sa.select(Membership.id).where(Membership.organisation_id == organisation.id,
-                                       Membership.role == MembershipRole.OWNER,
-                                       Membership.status == MembershipStatus.ACTIVE)
-        .with_for_update(key_share=True)))
+    return list(db.session.scalars(query.with_for_update(key_share=True) if lock else query))
 
 
-def _refuse_if_last_owner(membership: Membership, message: str) -> None:
-    if membership.is_owner and _active_owner_ids(membership.organisation) == [membership.id]:
-        raise ServiceError(message, field="role")
+def _refuse_if_last_owner(membership: Membership, message: str, lock: bool = True) -> None:
+    """``lock=False``: only to tell in advance (a confirmation page); the change itself locks."""
+    if membership.is_owner and _active_owner_ids(membership.organisation, lock) == [membership.id]:
+        raise LastOwner(message, field="role")
 
 
 # --- join requests -------------------------------------------------------------------
@@ -164,12 +168,17 @@ def change_membership(actor, membership: Membership, role, may_sign: bool) -> bo
     return True
 
 
-def remove_member(actor, membership: Membership) -> None:
-    organisation = membership.organisation
-    require_owner(actor, organisation)
+def check_remove_member(actor, membership: Membership, lock: bool = False) -> None:
+    """What ``remove_member`` checks, without changing or locking anything (its confirmation page)."""
+    require_owner(actor, membership.organisation)
     _refuse_if_last_owner(membership, _(
         "%(name)s is the last owner of the organisation and cannot be removed.",
-        name=membership.user.display_name))
+        name=membership.user.display_name), lock)
+
+
+def remove_member(actor, membership: Membership) -> None:
+    organisation = membership.organisation
+    check_remove_member(actor, membership, lock=True)
     person = membership.user
     db.session.delete(membership)
     db.session.flush()
@@ -177,14 +186,22 @@ def remove_member(actor, membership: Membership) -> None:
            person=f"{person.display_name} <{person.email}>")
 
 
-def leave(actor, organisation: Organisation) -> None:
-    """Leave an organisation, or withdraw one's join request."""
+def check_leave(actor, organisation: Organisation, lock: bool = False) -> Membership:
+    """The membership (or join request) ``leave`` would end, or the refusal it would give;
+    changes and locks nothing (the confirmation page)."""
     require_signed_in(actor)
     membership = membership_of(actor, organisation)
     if membership is None:
         raise ServiceError(_("You are not a member of %(name)s.", name=organisation.name))
     _refuse_if_last_owner(membership, _(
-        "You are the last owner of %(name)s: make another member owner before leaving.", name=organisation.name))
+        "You are the last owner of %(name)s: make another member owner before leaving.", name=organisation.name),
+        lock)
+    return membership
+
+
+def leave(actor, organisation: Organisation) -> None:
+    """Leave an organisation, or withdraw one's join request."""
+    membership = check_leave(actor, organisation, lock=True)
     db.session.delete(membership)
     db.session.flush()
 
@@ -264,9 +281,14 @@ def get_invitation(organisation: Organisation, invitation_id: int) -> Invitation
     return invitation
 
 
+def check_cancel_invitation(actor, invitation: Invitation) -> None:
+    """What ``cancel_invitation`` checks (its confirmation page)."""
+    require_owner(actor, invitation.organisation)
+
+
 def cancel_invitation(actor, invitation: Invitation) -> None:
     organisation = invitation.organisation
-    require_owner(actor, organisation)
+    check_cancel_invitation(actor, invitation)
     email = invitation.email
     db.session.delete(invitation)
     db.session.flush()
