@@ -7,8 +7,6 @@ per data version, its gzip copy, ETags), listed on ``/open-data`` by ``ptcc_open
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
@@ -17,16 +15,13 @@ import sqlalchemy as sa
 
 from ptcc.extensions import db
 from ptcc.organisations.models import Organisation, OrganisationKind, OrganisationStatus, Topic, organisation_topics
+from ptcc.web.csv_export import CHUNK_ROWS, csv_chunks
 from ptcc.web.urls import external_url
 
 LICENCE = "Licence Ouverte / Open Licence 2.0"
 #: Columns of the CSV dataset, in order (also the keys of the JSON records).
 PUBLIC_FIELDS = ["slug", "name", "kind", "circle", "commune", "commune_insee", "postal_codes", "topics",
                  "description", "website", "declared_members", "rna", "siren", "siret", "member_since", "url"]
-#: Rows written per chunk of a streamed dataset.
-CHUNK_ROWS = 200
-#: A spreadsheet would run a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _as_utc(moment: datetime | None) -> str | None:
@@ -84,28 +79,8 @@ def records() -> Iterator[dict]:
 # --- CSV and JSON ---------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = ", ".join(value)
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 def as_csv(items: Iterable[dict]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(PUBLIC_FIELDS)
-    for n, record in enumerate(items, 1):
-        writer.writerow([_cell(record[name]) for name in PUBLIC_FIELDS])
-        if n % CHUNK_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_chunks(PUBLIC_FIELDS, items)
 
 
 def as_json(items: Iterable[dict]) -> Iterator[str]:

@@ -6,12 +6,11 @@ contact, no author, no volunteer. Everything else in this module builds on it.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
+from ptcc.web.csv_export import CHUNK_ROWS, csv_chunks
 from ptcc.web.urls import external_url
 
 from ptcc_volunteering.models import Mission, Response, ResponseStatus
@@ -66,37 +65,9 @@ def dataset_records(rows, skills: dict[int, list[str]]):
 
 # --- CSV --------------------------------------------------------------------------------
 
-#: A spreadsheet would run a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = ", ".join(value)
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-#: Rows written per chunk of a streamed dataset.
-CHUNK_ROWS = 200
-
-
 def missions_csv(records) -> Iterator[str]:
     """The CSV dataset in chunks, header first, from public records."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(PUBLIC_FIELDS)
-    for n, record in enumerate(records, 1):
-        writer.writerow([_cell(record[name]) for name in PUBLIC_FIELDS])
-        if n % CHUNK_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_chunks(PUBLIC_FIELDS, records)
 
 
 def missions_json(records, licence: str) -> Iterator[str]:
