@@ -9,7 +9,8 @@ import threading
 from ptcc.extensions import db
 
 _numbers = itertools.count(1)
-FIGURE_RE = re.compile(r"<strong>(\d+)</strong> organisations?")
+#: The directory's figure tile of approved organisations (``ui.figure_tile``).
+FIGURE_RE = re.compile(r'<strong class="figure-value">(\d+)</strong>\s*<span class="figure-label">organisations?<')
 
 
 def add_organisation(app, slug: str = "alpha") -> None:
