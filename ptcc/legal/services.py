@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ptcc.accounts.models import Role
 from ptcc.accounts.permissions import require_role
 from ptcc.audit.services import record
-from ptcc.caching import cached_per_territory
+from ptcc.caching import cached_per_territory, data_version
 from ptcc.errors import NotFound, ServiceError
 from ptcc.extensions import db
 from ptcc.legal import defaults
@@ -82,10 +82,16 @@ def details_row() -> LegalDetails | None:
     return db.session.get(LegalDetails, 1)
 
 
-@cached_per_territory("legal.contact_email")
 def contact_email() -> str:
     """The territory's contact address for every page's footer (kept per data version: no
-    statement per page)."""
+    statement per page). Empty before the territory is migrated: its 503 page has a footer too."""
+    if data_version() is None:
+        return ""
+    return _kept_contact_email()
+
+
+@cached_per_territory("legal.contact_email")
+def _kept_contact_email() -> str:
     row = details_row()
     return row.contact_email if row else ""
 
