@@ -13,7 +13,8 @@ _numbers = itertools.count(1)
 FIGURE_RE = re.compile(r'<strong class="figure-value">(\d+)</strong>\s*<span class="figure-label">organisations?<')
 
 
-def add_organisation(app, slug: str = "alpha") -> None:
+def add_organisation(app, slug: str = "alpha") -> str:
+    """Add an approved organisation; its name (unique in the test process)."""
     from ptcc.organisations.models import Organisation, OrganisationKind, OrganisationStatus
     from ptcc.tenancy import tenant_context
 
@@ -22,6 +23,7 @@ def add_organisation(app, slug: str = "alpha") -> None:
         db.session.add(Organisation(slug=f"cache-{n}", name=f"Cache {n}", commune="Lyon",
                                     kind=OrganisationKind.ASSOCIATION, status=OrganisationStatus.APPROVED))
         db.session.commit()
+    return f"Cache {n}"
 
 
 def organisations_shown(client) -> int:
